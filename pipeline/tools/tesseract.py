@@ -1,0 +1,144 @@
+"""The only place that runs the ``tesseract`` program.
+
+Each call gets its own environment with ``OMP_THREAD_LIMIT`` (OpenMP threads make Tesseract
+several times slower on a 2-core machine; we run one process per core instead), a timeout, and
+turns the program's failures into sohoa errors here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from schemas.errors import OcrTimeout, PageFailed
+from schemas.ocr import Box, Line, Word
+
+
+@dataclass(frozen=True)
+class TesseractConfig:
+    """Explicit per-call parameters (built from OcrSettings at the edge)."""
+
+    cmd: str = "tesseract"
+    languages: str = "vie+eng"
+    psm: int = 3
+    dpi: int = 300
+    omp_thread_limit: int = 1
+    timeout_seconds: float = 120.0
+
+
+def _env(config: TesseractConfig) -> dict[str, str]:
+    env = dict(os.environ)
+    env["OMP_THREAD_LIMIT"] = str(config.omp_thread_limit)
+    return env
+
+
+def _run(args: list[str], config: TesseractConfig) -> subprocess.CompletedProcess[bytes]:
+    try:
+        done = subprocess.run(
+            args,
+            env=_env(config),
+            capture_output=True,
+            timeout=config.timeout_seconds,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise OcrTimeout(f"tesseract > {config.timeout_seconds:.0f}s") from exc
+    except FileNotFoundError as exc:
+        raise PageFailed(f"không chạy được {config.cmd!r}") from exc
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PageFailed(message[-1] if message else f"tesseract exit {done.returncode}")
+    return done
+
+
+def recognize(
+    image_path: Path, out_base: Path, config: TesseractConfig, *, pdf: bool
+) -> tuple[list[Line], Path | None]:
+    """OCR one page image once, producing word TSV and, if asked, a one-page searchable PDF."""
+    outputs = ["tsv"] + (["pdf"] if pdf else [])
+    args = [
+        config.cmd,
+        str(image_path),
+        str(out_base),
+        "-l",
+        config.languages,
+        "--psm",
+        str(config.psm),
+        "--dpi",
+        str(config.dpi),
+        *outputs,
+    ]
+    _run(args, config)
+    tsv_path = out_base.with_suffix(".tsv")
+    lines = parse_tsv(tsv_path.read_text(encoding="utf-8"))
+    tsv_path.unlink(missing_ok=True)
+    pdf_path = out_base.with_suffix(".pdf") if pdf else None
+    return lines, pdf_path
+
+
+def parse_tsv(tsv: str) -> list[Line]:
+    """Group Tesseract's word rows into lines, keeping boxes and confidences (0..1)."""
+    grouped: dict[tuple[int, int, int, int], list[Word]] = {}
+    reader = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
+    for row in reader:
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text:
+            continue
+        conf = float(row["conf"])
+        if conf < 0:
+            continue
+        key = (
+            int(row["page_num"]),
+            int(row["block_num"]),
+            int(row["par_num"]),
+            int(row["line_num"]),
+        )
+        box = Box(
+            left=int(row["left"]),
+            top=int(row["top"]),
+            width=int(row["width"]),
+            height=int(row["height"]),
+        )
+        grouped.setdefault(key, []).append(
+            Word(text=text, confidence=min(max(conf / 100.0, 0.0), 1.0), box=box)
+        )
+    return [Line(words=words) for _, words in sorted(grouped.items())]
+
+
+_ROTATE = re.compile(rb"Rotate:\s*(\d+)")
+_CONFIDENCE = re.compile(rb"Orientation confidence:\s*([\d.]+)")
+
+
+def detect_orientation(image_path: Path, config: TesseractConfig) -> tuple[int, float]:
+    """Clockwise degrees (0/90/180/270) to rotate the page upright, and OSD's confidence.
+
+    Pages with too little text make OSD fail; that is not an error, just "don't rotate".
+    """
+    args = [config.cmd, str(image_path), "stdout", "--psm", "0", "--dpi", str(config.dpi)]
+    try:
+        done = _run(args, config)
+    except PageFailed:
+        return 0, 0.0
+    rotate = _ROTATE.search(done.stdout)
+    confidence = _CONFIDENCE.search(done.stdout)
+    if not rotate:
+        return 0, 0.0
+    return int(rotate.group(1)) % 360, float(confidence.group(1)) if confidence else 0.0
+
+
+def version(cmd: str = "tesseract") -> str:
+    """The engine version string, recorded on every result so re-OCR can compare."""
+    done = subprocess.run([cmd, "--version"], capture_output=True, timeout=30, check=False)
+    first = (done.stdout or done.stderr).decode("utf-8", "replace").splitlines()
+    return first[0].strip() if first else "tesseract"
+
+
+def languages(cmd: str = "tesseract") -> set[str]:
+    done = subprocess.run([cmd, "--list-langs"], capture_output=True, timeout=30, check=False)
+    lines = done.stdout.decode("utf-8", "replace").splitlines()
+    return {line.strip() for line in lines[1:] if line.strip()}

@@ -1,0 +1,111 @@
+"""Decide what a file is from its content and whether it is within limits, before any decoding.
+
+A bad file raises a typed InputRejected error so the worker can quarantine it with a reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from pathlib import Path
+
+from PIL import Image
+
+from pipeline.tools import poppler
+from schemas.documents import MediaType, SourceFile
+from schemas.errors import (
+    CorruptFile,
+    EmptyFile,
+    FileTooLarge,
+    NoPages,
+    PageTooLarge,
+    TooManyPages,
+    UnsupportedFileType,
+)
+from schemas.settings import LimitSettings, OcrSettings
+
+_MAGIC: list[tuple[bytes, MediaType]] = [
+    (b"%PDF-", MediaType.PDF),
+    (b"II*\x00", MediaType.TIFF),
+    (b"MM\x00*", MediaType.TIFF),
+    (b"\xff\xd8\xff", MediaType.JPEG),
+    (b"\x89PNG\r\n\x1a\n", MediaType.PNG),
+]
+
+
+def sniff(head: bytes) -> MediaType | None:
+    """Media type from the first bytes; PDFs may have a little junk before the header."""
+    for magic, media_type in _MAGIC:
+        if head.startswith(magic):
+            return media_type
+    if b"%PDF-" in head[:1024]:
+        return MediaType.PDF
+    return None
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    """Content hash, streamed: the identity of an original."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def pdf_pixels(size_points: tuple[float, float], dpi: int) -> int:
+    return int(size_points[0] * dpi / 72) * int(size_points[1] * dpi / 72)
+
+
+def _image_pages(path: Path, limits: LimitSettings) -> int:
+    """Count frames and check each frame's pixel count from headers only (no decoding)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                frames = getattr(image, "n_frames", 1)
+                if frames > limits.max_pages:
+                    raise TooManyPages(f"{frames} > {limits.max_pages}")
+                for index in range(frames):
+                    image.seek(index)
+                    width, height = image.size
+                    if width * height > limits.max_pixels_per_page:
+                        raise PageTooLarge(
+                            f"trang {index + 1}: {width}×{height} px > {limits.max_pixels_per_page}"
+                        )
+                    if width < 16 or height < 16:
+                        raise CorruptFile(f"trang {index + 1}: {width}×{height} px")
+                return frames
+    except Image.DecompressionBombError as exc:
+        raise PageTooLarge(str(exc)[:200]) from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise CorruptFile(str(exc)[:200]) from exc
+
+
+def triage(path: Path, limits: LimitSettings, ocr: OcrSettings) -> SourceFile:
+    """Identify and check a file; raises an InputRejected subclass when it cannot be processed."""
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFile()
+    if size > limits.max_bytes:
+        raise FileTooLarge(f"{size} byte > {limits.max_bytes}")
+    with path.open("rb") as handle:
+        head = handle.read(2048)
+    media_type = sniff(head)
+    if media_type is None:
+        raise UnsupportedFileType(f"{path.name}: {head[:8]!r}")
+    if media_type is MediaType.PDF:
+        info = poppler.pdf_info(path, poppler_path=ocr.poppler_path)
+        pages = info.pages
+        if pages > limits.max_pages:
+            raise TooManyPages(f"{pages} > {limits.max_pages}")
+    else:
+        pages = _image_pages(path, limits)
+    if pages < 1:
+        raise NoPages()
+    return SourceFile(
+        sha256=sha256_file(path),
+        filename=path.name,
+        size_bytes=size,
+        media_type=media_type,
+        page_count=pages,
+    )

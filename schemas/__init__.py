@@ -1,0 +1,1 @@
+"""Pydantic models shared by every layer: settings, documents, OCR, fields, records, jobs."""

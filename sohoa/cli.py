@@ -1,0 +1,148 @@
+"""The ``sohoa`` command: translates between the terminal and the layers below."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from schemas.dossiers import DigitizationKind, DossierContext
+from schemas.errors import SohoaError
+from schemas.settings import Settings
+from sohoa.errors import exit_code
+from sohoa.presenters import extraction_json, fields_table
+
+app = typer.Typer(
+    help="sohoa — số hóa hồ sơ, kết quả giải quyết TTHC tại bộ phận một cửa.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _fail(error: SohoaError) -> typer.Exit:
+    err_console.print(f"[bold red]Lỗi / error:[/] {error.staff_message()}")
+    return typer.Exit(exit_code(error))
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    return Settings.rooted_at(data_dir) if data_dir else Settings()
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    as_json: Annotated[bool, typer.Option("--json", help="In JSON / print JSON")] = False,
+) -> None:
+    """Chạy nhận dạng trên một tệp, không lưu / run the pipeline on one file without storing."""
+    from pipeline.runner import run_document
+    from pipeline.tools.probe import probe_tools
+
+    settings = Settings()
+    try:
+        probe_tools(settings.ocr)
+        with tempfile.TemporaryDirectory(prefix="sohoa-extract-") as scratch:
+            output = run_document(file, Path(scratch), settings)
+    except SohoaError as error:
+        raise _fail(error) from error
+    if as_json:
+        typer.echo(json.dumps(extraction_json(output.result), ensure_ascii=False, indent=2))
+    else:
+        console.print(fields_table(output.result))
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False)],
+    dossier: Annotated[str, typer.Option(help="Mã hồ sơ, vd 000.00.20.H12-240315-0007")],
+    component: Annotated[str, typer.Option(help="Tên thành phần hồ sơ")] = "Thành phần hồ sơ",
+    procedure: Annotated[str, typer.Option(help="Mã thủ tục hành chính")] = "",
+    field: Annotated[str, typer.Option(help="Lĩnh vực")] = "",
+    result: Annotated[bool, typer.Option("--result", help="Là kết quả giải quyết")] = False,
+    data_dir: Annotated[Path | None, typer.Option(help="Thư mục dữ liệu cục bộ")] = None,
+) -> None:
+    """Tiếp nhận tệp quét vào hồ sơ / take scanned files into a dossier and queue them."""
+    from workers.intake import ingest_file
+    from workers.queues import open_queue
+    from workers.services import Services
+
+    try:
+        context = DossierContext(
+            dossier_code=dossier,
+            component=component,
+            procedure_code=procedure,
+            field=field,
+            kind=DigitizationKind.RESULT if result else DigitizationKind.COMPONENT,
+        )
+    except ValueError as error:
+        err_console.print(f"[bold red]Mã hồ sơ không hợp lệ:[/] {error}")
+        raise typer.Exit(2) from error
+    try:
+        services = Services.open(_settings(data_dir))
+        queue = open_queue(services)
+        for path in files:
+            receipt = ingest_file(path, context, services)
+            outcome = queue.enqueue_scan(receipt.scan_id) if receipt.needs_processing else None
+            state = outcome.value if outcome else receipt.state.value
+            console.print(f"{path.name}: scan #{receipt.scan_id} — {state}")
+    except SohoaError as error:
+        raise _fail(error) from error
+
+
+@app.command()
+def demo(
+    data_dir: Annotated[Path, typer.Option(help="Thư mục dữ liệu của bản chạy thử")] = Path(
+        "var/demo"
+    ),
+    count: Annotated[int, typer.Option(min=1, max=60, help="Số tệp mẫu")] = 8,
+    seed: Annotated[int, typer.Option(help="Hạt giống ngẫu nhiên")] = 2024,
+    keep: Annotated[bool, typer.Option(help="Giữ dữ liệu cũ")] = False,
+) -> None:
+    """Chạy thử từ đầu đến cuối trên hồ sơ mẫu / end-to-end demo on generated sample scans."""
+    from sohoa.demo import run_demo
+
+    try:
+        run_demo(data_dir, count=count, seed=seed, keep=keep, console=console)
+    except SohoaError as error:
+        raise _fail(error) from error
+
+
+@app.command()
+def worker(
+    burst: Annotated[bool, typer.Option(help="Thoát khi hết việc")] = False,
+    queues: Annotated[str, typer.Option(help="Hàng đợi, cách nhau bởi dấu phẩy")] = "",
+) -> None:
+    """Chạy một tiến trình xử lý rq / run one rq worker (needs SOHOA_QUEUE__REDIS_URL)."""
+    from pipeline.tools.probe import probe_tools
+    from workers.services import Services
+    from workers.worker import run_worker
+
+    settings = Settings()
+    if not settings.queue.redis_url:
+        err_console.print("[red]Chưa cấu hình Redis: đặt SOHOA_QUEUE__REDIS_URL.[/]")
+        raise typer.Exit(2)
+    try:
+        versions = probe_tools(settings.ocr)
+        console.print(f"{versions.tesseract}; {versions.poppler}")
+        names = [q for q in queues.split(",") if q] or None
+        run_worker(Services.open(settings), queue_names=names, burst=burst)
+    except SohoaError as error:
+        raise _fail(error) from error
+
+
+if __name__ == "__main__":
+    app()

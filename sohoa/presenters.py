@@ -1,0 +1,66 @@
+"""Turning results into what staff read: JSON for machines, rich tables for people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from schemas.fields import DOC_TYPE_LABELS_VI
+from schemas.records import DocumentResult
+
+KEY_FIELDS = (
+    "id_number",
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "registration_number",
+    "husband_name",
+    "wife_name",
+    "date_of_death",
+    "expiry_date",
+    "valid_until",
+)
+
+
+def extraction_json(result: DocumentResult) -> dict[str, Any]:
+    """The stable JSON shape of ``sohoa extract --json``."""
+    extraction = result.extraction
+    return {
+        "file": result.source.filename,
+        "sha256": result.source.sha256,
+        "doc_type": extraction.doc_type.value,
+        "fields": {
+            name: {"value": field.value, "confidence": round(field.confidence, 3)}
+            for name, field in extraction.fields.items()
+        },
+        "needs_review": extraction.needs_review,
+        "review_reasons": extraction.review_reasons,
+        "pages": result.source.page_count,
+        "page_details": [
+            {
+                "page": page.page_number,
+                "status": page.status.value,
+                "mean_confidence": round(page.mean_confidence, 3),
+                "error": page.error_message,
+            }
+            for page in result.ocr.pages
+        ],
+        "seconds": round(result.seconds, 2),
+    }
+
+
+def fields_table(result: DocumentResult) -> Table:
+    extraction = result.extraction
+    label = DOC_TYPE_LABELS_VI.get(extraction.doc_type, extraction.doc_type.value)
+    review = "CẦN KIỂM TRA" if extraction.needs_review else "đạt"
+    table = Table(title=f"{result.source.filename} — {label} ({review})", title_justify="left")
+    table.add_column("Trường / field")
+    table.add_column("Giá trị / value")
+    table.add_column("Độ tin cậy", justify="right")
+    for name, field in extraction.fields.items():
+        marker = "" if field.valid else " ⚠"
+        table.add_row(name, field.value + marker, f"{field.confidence:.2f}")
+    if extraction.review_reasons:
+        table.caption = "Lý do kiểm tra: " + "; ".join(extraction.review_reasons)
+    return table

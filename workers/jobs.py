@@ -1,0 +1,154 @@
+"""Jobs: load a scan by ID, run the pipeline, store artefacts, commit the index, return an outcome.
+
+The same function runs in-process (embedded defaults) and under rq. Bad input is quarantined;
+transient failures (storage, database down) propagate so rq retries them; any other failure is
+recorded on the scan and never takes the worker down.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from pipeline.runner import PipelineOutput, run_document
+from schemas.dossiers import ComponentStatus
+from schemas.errors import InputRejected, TransientError
+from schemas.records import JobOutcome, ScanState
+from schemas.settings import Settings
+from storage.index.dossiers import components_for_scan
+from storage.index.results import save_version
+from storage.index.scans import get_scan, set_state
+from storage.index.tables import Dossier, Result
+from workers.artefacts import upload_artefacts
+from workers.services import Services
+
+log = logging.getLogger(__name__)
+
+_FINISHED = {ScanState.DONE.value, ScanState.NEEDS_REVIEW.value, ScanState.QUARANTINED.value}
+_process_services: Services | None = None
+
+
+def bind_services(services: Services) -> None:
+    """Called by ``sohoa worker`` at start-up so rq jobs reuse its opened handles."""
+    global _process_services
+    _process_services = services
+
+
+def _services() -> Services:
+    global _process_services
+    if _process_services is None:
+        _process_services = Services.open(Settings())
+    return _process_services
+
+
+def process_scan_job(scan_id: int) -> str:
+    """rq entry point: arguments are IDs only (JSON serializer)."""
+    return process_scan(scan_id, _services()).value
+
+
+def _begin(scan_id: int, services: Services) -> tuple[str, int] | None:
+    with services.index.session() as session:
+        scan = get_scan(session, scan_id)
+        if scan.state in _FINISHED:
+            return None
+        set_state(session, scan, ScanState.PROCESSING)
+        scan.attempts += 1
+        return scan.original_key, scan.current_version + 1
+
+
+def _commit(
+    scan_id: int, output: PipelineOutput, version: int, prefix: str, services: Services
+) -> JobOutcome:
+    result = output.result
+    extraction = result.extraction
+    with services.index.session() as session:
+        scan = get_scan(session, scan_id)
+        components = components_for_scan(session, scan_id)
+        first = components[0] if components else None
+        row = Result(
+            scan_id=scan_id,
+            version=version,
+            doc_type=extraction.doc_type.value,
+            fields={name: f.value for name, f in extraction.fields.items()},
+            needs_review=extraction.needs_review,
+            review_reasons=list(extraction.review_reasons),
+            mean_confidence=_mean_confidence(output),
+            engine=result.engine.model_dump(),
+            derived_prefix=prefix,
+            unit_code=scan.unit_code,
+            kind=first.kind if first else "component",
+        )
+        if first is not None:
+            dossier = session.get(Dossier, first.dossier_id)
+            if dossier is not None:
+                row.dossier_code = dossier.code
+                row.procedure_code = dossier.procedure_code
+                row.field = dossier.field
+        save_version(session, row)
+        for component in components:
+            component.status = ComponentStatus.DIGITIZED.value
+            component.result_id = row.id
+        scan.current_version = version
+        scan.page_count = result.source.page_count
+        state = ScanState.NEEDS_REVIEW if extraction.needs_review else ScanState.DONE
+        set_state(session, scan, state)
+    return JobOutcome.NEEDS_REVIEW if extraction.needs_review else JobOutcome.DONE
+
+
+def _mean_confidence(output: PipelineOutput) -> float:
+    fields = output.result.extraction.fields.values()
+    values = [f.confidence for f in fields]
+    return round(sum(values) / len(values), 4) if values else 0.0
+
+
+def _record_failure(
+    scan_id: int, state: ScanState, code: str, message: str, services: Services
+) -> None:
+    with services.index.session() as session:
+        set_state(
+            session, get_scan(session, scan_id), state, error_code=code, error_message=message
+        )
+
+
+def process_scan(scan_id: int, services: Services) -> JobOutcome:
+    """Process one registered scan; safe to run again for the same ID."""
+    started = _begin(scan_id, services)
+    if started is None:
+        return JobOutcome.DUPLICATE
+    original_key, version = started
+    tmp_root = services.settings.data_dir / "tmp"
+    tmp_root.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f"scan-{scan_id}-", dir=tmp_root))
+    try:
+        original = scratch / "original"
+        services.store.download(original_key, original)
+        try:
+            output = run_document(original, scratch / "work", services.settings, services.engine)
+        except InputRejected as error:
+            log.warning("scan %s quarantined: %s", scan_id, error.code)
+            _record_failure(
+                scan_id, ScanState.QUARANTINED, error.code, error.staff_message(), services
+            )
+            return JobOutcome.QUARANTINED
+        prefix = upload_artefacts(services.store, output, version)
+        return _commit(scan_id, output, version, prefix, services)
+    except TransientError:
+        _try_requeue_state(scan_id, services)
+        raise
+    except Exception as error:  # a bug or an unknown tool failure: record it, keep the worker up
+        log.exception("scan %s failed", scan_id)
+        _record_failure(scan_id, ScanState.FAILED, "internal_error", repr(error)[:500], services)
+        return JobOutcome.FAILED
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _try_requeue_state(scan_id: int, services: Services) -> None:
+    """Put the scan back to queued for the retry; if the database is the thing that's down, skip."""
+    try:
+        with services.index.session() as session:
+            set_state(session, get_scan(session, scan_id), ScanState.QUEUED)
+    except TransientError:
+        pass

@@ -1,0 +1,29 @@
+"""The handles a job needs (settings, object store, index, OCR engine), opened once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from storage.objects import ObjectStore, open_object_store
+
+from pipeline.ocr import OcrEngine, TesseractEngine
+from schemas.settings import Settings
+from storage.index.db import Index
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: ObjectStore
+    index: Index
+    engine: OcrEngine = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.engine = TesseractEngine(self.settings.ocr)
+
+    @classmethod
+    def open(cls, settings: Settings) -> Services:
+        """Open storage and index (creating the schema) for this process."""
+        index = Index(settings.index.url)
+        index.create_schema()
+        return cls(settings=settings, store=open_object_store(settings.storage), index=index)
