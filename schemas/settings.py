@@ -47,7 +47,7 @@ class QueueSettings(BaseModel):
 class OcrSettings(BaseModel):
     """Tesseract parameters; one thread per call, one process per core."""
 
-    languages: str = "vie+eng"
+    languages: str = "vie"
     dpi: int = 300
     page_timeout_seconds: float = 120.0
     omp_thread_limit: int = 1

@@ -24,7 +24,7 @@ class TesseractConfig:
     """Explicit per-call parameters (built from OcrSettings at the edge)."""
 
     cmd: str = "tesseract"
-    languages: str = "vie+eng"
+    languages: str = "vie"
     psm: int = 3
     dpi: int = 300
     omp_thread_limit: int = 1
