@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from schemas.errors import IndexUnavailable
-from storage.index.tables import Base
+from storage.index.schema import Base
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
