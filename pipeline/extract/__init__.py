@@ -1,0 +1,60 @@
+"""Field extraction from an OCR tree: classify, locate, read, validate, decide on review.
+
+``extract`` is the one entry point; ``RULES_VERSION`` changes whenever the rules or the engine
+change what would be extracted, so stored results can be recomputed (re-OCR compares it).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pipeline.extract import decision
+from pipeline.extract.locate import locate
+from pipeline.extract.registry import rules_for
+from pipeline.extract.resolve import resolve_all
+from pipeline.extract.text import lines_of
+from pipeline.extract.validate import check_dates
+from schemas.fields import DocType, ExtractedField, Extraction
+from schemas.ocr import OcrDocument
+from schemas.settings import ReviewSettings
+
+RULES_VERSION = "2025.1"
+
+__all__ = ["RULES_VERSION", "extract"]
+
+
+def extract(
+    ocr: OcrDocument,
+    review: ReviewSettings,
+    doc_type: DocType | None = None,
+    *,
+    today: date | None = None,
+) -> Extraction:
+    """Fields of ``ocr`` as ``doc_type`` (classified first when None), validated and flagged.
+
+    A caller-given ``doc_type`` is trusted (confidence 1.0). ``today`` bounds "not in the
+    future" checks; tests pin it.
+    """
+    today = today or date.today()
+    if doc_type is None:
+        from pipeline.classify import classify  # here: pipeline.classify imports this package
+
+        doc_type, type_confidence = classify(ocr)
+    else:
+        type_confidence = 1.0
+    rules = rules_for(doc_type)
+    fields: dict[str, ExtractedField] = {}
+    if rules is not None:
+        lines = lines_of(ocr)
+        fields = resolve_all(rules, locate(lines, rules), lines, today)
+        check_dates(rules, fields, today)
+        decision.penalize(fields)
+    reasons = decision.reasons(rules, doc_type, type_confidence, fields, review)
+    return Extraction(
+        doc_type=doc_type,
+        doc_type_confidence=round(type_confidence, 4),
+        fields=fields,
+        needs_review=bool(reasons),
+        review_reasons=reasons,
+        rules_version=RULES_VERSION,
+    )

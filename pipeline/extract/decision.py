@@ -1,0 +1,129 @@
+"""Decide whether a person must look at an extraction, and say why in short codes.
+
+A reason is ``<field>:<code>`` (``full_name:missing``, ``id_number:id_number.sex_mismatch``,
+``doc_type:low_confidence``); `describe` turns one into Vietnamese for the review screen.
+Required fields go to review when missing, invalid or doubtful. ID numbers go to review whenever
+they are doubtful, required or not: a wrong ID number must never pass unseen.
+"""
+
+from __future__ import annotations
+
+from pipeline.extract.spec import DocRules, Kind
+from schemas.fields import DocType, ExtractedField
+from schemas.settings import ReviewSettings
+
+INVALID_FACTOR = 0.5
+"""A value that fails validation keeps half its OCR confidence."""
+
+MIN_DOC_TYPE_CONFIDENCE = 0.5
+
+
+def penalize(fields: dict[str, ExtractedField]) -> None:
+    for f in fields.values():
+        if not f.valid:
+            f.confidence = round(f.confidence * INVALID_FACTOR, 4)
+
+
+def reasons(
+    rules: DocRules | None,
+    doc_type: DocType,
+    doc_type_confidence: float,
+    fields: dict[str, ExtractedField],
+    settings: ReviewSettings,
+) -> list[str]:
+    """Every reason to send the extraction to review; empty when it can be trusted."""
+    found: list[str] = []
+    if rules is None:  # OTHER, unless a rule module was registered for it
+        if doc_type_confidence < 1.0:
+            found.append("doc_type:unrecognized")
+        return found
+    if doc_type_confidence < MIN_DOC_TYPE_CONFIDENCE:
+        found.append("doc_type:low_confidence")
+    for spec in rules.fields:
+        f = fields.get(spec.name)
+        if f is None:
+            if spec.required:
+                found.append(f"{spec.name}:missing")
+            continue
+        if not (spec.required or spec.kind is Kind.ID_NUMBER):
+            continue
+        if not f.valid:
+            codes = [i for i in f.issues if not i.startswith("repair.")] or ["invalid"]
+            found.extend(f"{spec.name}:{code}" for code in codes)
+        elif f.confidence < settings.min_field_confidence:
+            found.append(f"{spec.name}:low_confidence")
+    return found
+
+
+FIELD_NAMES_VI: dict[str, str] = {
+    "id_number": "Số định danh cá nhân",
+    "full_name": "Họ, chữ đệm, tên",
+    "date_of_birth": "Ngày sinh",
+    "sex": "Giới tính",
+    "nationality": "Quốc tịch",
+    "ethnicity": "Dân tộc",
+    "place_of_origin": "Quê quán",
+    "place_of_residence": "Nơi cư trú",
+    "place_of_birth": "Nơi sinh",
+    "expiry_date": "Có giá trị đến",
+    "issue_date": "Ngày cấp",
+    "registration_number": "Số",
+    "book_number": "Quyển số",
+    "registration_date": "Ngày đăng ký",
+    "registration_place": "Nơi đăng ký",
+    "mother_name": "Họ tên mẹ",
+    "mother_birth_year": "Năm sinh của mẹ",
+    "father_name": "Họ tên cha",
+    "father_birth_year": "Năm sinh của cha",
+    "husband_name": "Họ tên chồng",
+    "husband_date_of_birth": "Ngày sinh của chồng",
+    "husband_id_number": "Số định danh của chồng",
+    "wife_name": "Họ tên vợ",
+    "wife_date_of_birth": "Ngày sinh của vợ",
+    "wife_id_number": "Số định danh của vợ",
+    "date_of_death": "Ngày chết",
+    "place_of_death": "Nơi chết",
+    "marital_status": "Tình trạng hôn nhân",
+    "purpose": "Mục đích sử dụng",
+    "valid_until": "Có giá trị đến",
+    "doc_type": "Loại giấy tờ",
+}
+
+CODES_VI: dict[str, str] = {
+    "missing": "thiếu thông tin bắt buộc",
+    "low_confidence": "chữ nhận dạng không rõ, cần kiểm tra",
+    "invalid": "giá trị không hợp lệ",
+    "unrecognized": "không nhận diện được loại giấy tờ",
+    "id_number.not_digits": "có ký tự không phải chữ số",
+    "id_number.unparsed": "không đọc được số",
+    "id_number.length": "không đủ 12 chữ số",
+    "id_number.cmnd_not_accepted": "số CMND 9 chữ số không dùng cho giấy tờ này",
+    "id_number.province": "mã tỉnh nơi đăng ký khai sinh không tồn tại",
+    "id_number.birth_year_future": "năm sinh mã hóa trong số nằm ở tương lai",
+    "id_number.century_mismatch": "mã thế kỷ không khớp năm sinh",
+    "id_number.birth_year_mismatch": "hai số năm sinh không khớp ngày sinh",
+    "id_number.sex_mismatch": "mã giới tính không khớp giới tính",
+    "id_number.conflict": "các số đọc được trên giấy không thống nhất",
+    "date.unparsed": "không đọc được ngày",
+    "date.future": "ngày ở tương lai",
+    "date.not_before": "ngày muộn hơn ngày phải sau nó",
+    "date.not_after": "ngày sớm hơn ngày phải trước nó",
+    "year.unparsed": "không đọc được năm",
+    "year.future": "năm ở tương lai",
+    "name.unparsed": "không đọc được họ tên",
+    "name.digits": "họ tên có chữ số",
+    "sex.unparsed": "không đọc được giới tính",
+    "doc_number.unparsed": "không đọc được số giấy tờ",
+    "text.unparsed": "không đọc được nội dung",
+}
+
+
+def describe(reason: str) -> str:
+    """``date_of_birth:date.future`` → ``Ngày sinh: ngày ở tương lai``."""
+    name, _, code = reason.partition(":")
+    key = code if code in CODES_VI else code.split(":", 1)[0]
+    text = CODES_VI.get(key, code)
+    if key in ("date.not_before", "date.not_after") and ":" in code:
+        other = code.split(":", 1)[1]
+        text = f"{text} ({FIELD_NAMES_VI.get(other, other)})"
+    return f"{FIELD_NAMES_VI.get(name, name)}: {text}"

@@ -1,0 +1,148 @@
+"""Fuzzy search of a phrase (a label, a title) in an OCR line.
+
+Compared on compact text (folded, letters and digits only), so lost colons, wrong diacritics,
+case and a merged or split word do not matter; a few wrong or missing letters are tolerated by
+an edit distance that grows with the phrase length. Matches start and end on token boundaries,
+and the phrase's first and last words must themselves be close, so "Giấy chứng nhận …" is never
+"Giấy chứng tử" with "tử" dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.extract.text import LineView, compact_tokens
+
+
+def allowed_errors(length: int) -> int:
+    """Edit distance tolerated for a phrase of ``length`` compact characters."""
+    if length <= 3:
+        return 0
+    if length <= 7:
+        return 1
+    if length <= 15:
+        return 2
+    return 3
+
+
+def _token_errors(length: int) -> int:
+    return 0 if length <= 2 else 1 if length <= 5 else 2
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (small strings only)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A phrase prepared for matching."""
+
+    text: str
+    compact: str
+    first: str
+    last: str
+    max_errors: int
+    anchored: bool = False
+
+
+@lru_cache(maxsize=2048)
+def phrase(text: str, anchored: bool = False) -> Phrase:
+    tokens = compact_tokens(text)
+    comp = "".join(tokens)
+    if not comp:
+        raise ValueError(f"phrase {text!r} has no letters or digits")
+    return Phrase(text, comp, tokens[0], tokens[-1], allowed_errors(len(comp)), anchored)
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where a phrase was found: text offsets, compact offsets, and how many edits it took."""
+
+    start: int
+    end: int
+    cstart: int
+    cend: int
+    distance: int
+
+
+@lru_cache(maxsize=65536)
+def _word_ok(word: str, window: str, at_end: bool) -> bool:
+    """Does ``window`` start (or end) with ``word``, give or take a letter or two?"""
+    tol = _token_errors(len(word))
+    return (
+        min(
+            edit_distance(word, window[-n:] if at_end else window[:n])
+            for n in range(max(1, len(word) - 1), len(word) + 2)
+        )
+        <= tol
+    )
+
+
+def _edges_ok(p: Phrase, found: str) -> bool:
+    """The phrase's first and last words must match the found text's ends (±1 in length)."""
+    size = len(p.last) + 1
+    return _word_ok(p.first, found[: len(p.first) + 1], False) and _word_ok(
+        p.last, found[-size:], True
+    )
+
+
+def _best_end(p: Phrase, text: str, start: int, ends: frozenset[int]) -> tuple[int, int] | None:
+    """Best (end, distance) for the phrase aligned to start at ``start``, or None."""
+    m, k = len(p.compact), p.max_errors
+    n = min(len(text) - start, m + k)
+    if n <= 0:
+        return None
+    if text.startswith(p.compact, start) and start + m in ends:
+        return start + m, 0
+    if k == 0 or not _word_ok(p.first, text[start : start + len(p.first) + 1], False):
+        return None
+    prev = list(range(n + 1))
+    for i in range(1, m + 1):
+        pc = p.compact[i - 1]
+        cur = [i] + [0] * n
+        low = i
+        for j in range(1, n + 1):
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (pc != text[start + j - 1]))
+            cur[j] = v
+            low = min(low, v)
+        if low > k:
+            return None
+        prev = cur
+    best: tuple[int, int, int] | None = None
+    for j in range(max(1, m - k), n + 1):
+        if start + j in ends and prev[j] <= k:
+            key = (prev[j], abs(j - m), j)
+            if best is None or key < best:
+                best = key
+    if best is None:
+        return None
+    end = start + best[2]
+    if not _edges_ok(p, text[start:end]):
+        return None
+    return end, best[0]
+
+
+def find(line: LineView, p: Phrase) -> list[Match]:
+    """Every occurrence of ``p`` in ``line``."""
+    starts = line.tokens[:1] if p.anchored else line.tokens
+    found: list[Match] = []
+    for cstart, _ in starts:
+        hit = _best_end(p, line.compact, cstart, line.token_ends)
+        if hit is None:
+            continue
+        cend, dist = hit
+        start, end = line.compact_to_text(cstart, cend)
+        found.append(Match(start, end, cstart, cend, dist))
+    return found
+
+
+def contains(line: LineView, text: str) -> bool:
+    return bool(find(line, phrase(text)))
