@@ -15,11 +15,21 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline.tools.probe import probe_tools
-from schemas.dossiers import DossierContext
+from schemas.dossiers import DigitizationKind, DossierContext
 from schemas.fields import DOC_TYPE_LABELS_VI, DocType
 from schemas.settings import Settings
 from schemas.vietnamese import mask_id_number
-from sohoa.samples import COUNTER, degrade, document_for_index, render, write_sample
+from sohoa.demo_report import print_demo_report
+from sohoa.samples import (
+    COUNTER,
+    SampleDocument,
+    build_document,
+    degrade,
+    render,
+    sample_rng,
+    variants_of,
+    write_sample,
+)
 from sohoa.samples.writer import Format
 from storage.index.results import find_by_id_number
 from storage.index.reuse import attach_result
@@ -39,24 +49,45 @@ PROCEDURES = {
 }
 
 
+CERTIFICATES = (
+    DocType.BIRTH_CERTIFICATE,
+    DocType.MARRIAGE_CERTIFICATE,
+    DocType.DEATH_CERTIFICATE,
+    DocType.MARITAL_STATUS_CERTIFICATE,
+)
+
+
+def demo_document(seed: int, index: int) -> tuple[SampleDocument, DigitizationKind]:
+    """Even files are the applicant's ID card (a component), odd ones the certificate issued."""
+    rng = sample_rng(seed, index)
+    if index % 2 == 0:
+        cards = variants_of(DocType.ID_CARD)
+        return build_document(DocType.ID_CARD, rng, cards[index // 2 % len(cards)]), (
+            DigitizationKind.COMPONENT
+        )
+    certificate = CERTIFICATES[index // 2 % len(CERTIFICATES)]
+    return build_document(certificate, rng), DigitizationKind.RESULT
+
+
 def generate_drop(drop: Path, count: int, seed: int, received: date) -> list[Path]:
-    """Sample scans in mixed formats, each with a sidecar naming its dossier and component."""
+    """Sample scans in mixed formats, two per dossier, each with a sidecar giving its context."""
     drop.mkdir(parents=True, exist_ok=True)
     files = []
     for index in range(count):
-        doc = document_for_index(seed, index)
+        doc, kind = demo_document(seed, index)
         image = degrade(render(doc), COUNTER, random.Random(seed * 1000 + index))
         fmt = FORMATS[index % len(FORMATS)]
         path = write_sample(doc, image, drop, f"scan-{index + 1:02d}", fmt)
-        procedure, field = PROCEDURES.get(doc.doc_type, ("", ""))
-        code = f"{DEMO_UNIT}-{received:%y%m%d}-{index + 1:04d}"
+        certificate = CERTIFICATES[index // 2 % len(CERTIFICATES)]
+        procedure, field = PROCEDURES[certificate]
         write_sidecar(
             path,
             DossierContext(
-                dossier_code=code,
+                dossier_code=f"{DEMO_UNIT}-{received:%y%m%d}-{index // 2 + 1:04d}",
                 component=DOC_TYPE_LABELS_VI[doc.doc_type],
                 procedure_code=procedure,
                 field=field,
+                kind=kind,
             ),
         )
         files.append(path)
@@ -156,6 +187,4 @@ def run_demo(data_dir: Path, *, count: int, seed: int, keep: bool, console: Cons
     process_drop(files, drop, services, console)
     print_results(services, console)
     reuse_one(services, received, console)
-    from sohoa.demo_report import print_demo_report
-
-    print_demo_report(services, received, console)
+    print_demo_report(services, console)

@@ -15,6 +15,7 @@ from schemas.dossiers import ComponentStatus, DossierContext
 from schemas.records import ScanState
 from storage import keys
 from storage.index.dossiers import ensure_component, ensure_dossier
+from storage.index.events import record_digitized
 from storage.index.scans import register_scan
 from workers.services import Services
 
@@ -55,7 +56,9 @@ def ingest_file(path: Path, context: DossierContext | None, services: Services) 
             dossier = ensure_dossier(session, context)
             component = ensure_component(session, dossier, context)
             component.scan_id = scan.id
-            if scan.state in (ScanState.DONE.value, ScanState.NEEDS_REVIEW.value):
+            already = scan.state in (ScanState.DONE.value, ScanState.NEEDS_REVIEW.value)
+            if already and component.status != ComponentStatus.DIGITIZED.value:
+                record_digitized(session, component)
                 component.status = ComponentStatus.DIGITIZED.value
         return IntakeReceipt(
             scan_id=scan.id, sha256=sha256, created=created, state=ScanState(scan.state)

@@ -18,6 +18,7 @@ from schemas.errors import InputRejected, TransientError
 from schemas.records import JobOutcome, ScanState
 from schemas.settings import Settings
 from storage.index.dossiers import components_for_scan
+from storage.index.events import record_digitized
 from storage.index.results import save_version
 from storage.index.scans import get_scan, set_state
 from storage.index.tables import Dossier, Result
@@ -88,6 +89,8 @@ def _commit(
                 row.field = dossier.field
         save_version(session, row)
         for component in components:
+            if component.status != ComponentStatus.DIGITIZED.value:  # first time, not a re-OCR
+                record_digitized(session, component)
             component.status = ComponentStatus.DIGITIZED.value
             component.result_id = row.id
         scan.current_version = version

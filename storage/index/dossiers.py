@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.dossiers import ComponentStatus, DossierContext, parse_dossier_code
+from storage.index.events import record_received
 from storage.index.tables import Dossier, DossierComponent
 
 
@@ -23,6 +24,7 @@ def ensure_dossier(session: Session, context: DossierContext) -> Dossier:
         )
         session.add(dossier)
         session.flush()
+        record_received(session, dossier)
     else:
         if context.procedure_code and not dossier.procedure_code:
             dossier.procedure_code = context.procedure_code

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from schemas.dossiers import ComponentStatus, DigitizationKind, DossierContext
 from schemas.errors import NotFound, ReuseNotAllowed
+from schemas.reporting import EventKind
 from storage.index.dossiers import ensure_component, ensure_dossier
+from storage.index.events import record_event
 from storage.index.tables import DossierComponent, Result, ReuseEvent
 
 
@@ -46,6 +48,7 @@ def attach_result(
     )
     session.add(event)
     session.flush()
+    record_event(session, dossier.id, EventKind.COMPONENT_REUSED, component_id=component.id)
     return event
 
 
@@ -71,4 +74,5 @@ def detach_result(session: Session, component_id: int, staff_username: str) -> R
     component.status = ComponentStatus.NOT_DIGITIZED.value
     session.add(event)
     session.flush()
+    record_event(session, component.dossier_id, EventKind.REUSE_DETACHED, component_id=component.id)
     return event

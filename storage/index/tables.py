@@ -60,6 +60,10 @@ class Dossier(Base):
     field: Mapped[str] = mapped_column(String(120), default="", index=True)
     received_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    # For the indicators (schemas.reporting): 1 in person, 2 online, 3 postal; None unknown.
+    channel: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
+    # Whether the procedure ends in a written result (most one-stop procedures do).
+    issues_result: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class DossierComponent(Base):
@@ -108,6 +112,7 @@ class Result(Base):
     derived_prefix: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(20), default="component")
     unit_code: Mapped[str] = mapped_column(String(40), default="", index=True)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)  # visible province-wide
     dossier_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
     procedure_code: Mapped[str] = mapped_column(String(40), default="")
     field: Mapped[str] = mapped_column(String(120), default="")

@@ -1,0 +1,120 @@
+"""The audit trail of staff access to citizens' data, kept without any full ID number.
+
+The citizen is recorded as an HMAC-SHA256 of their ID number keyed with the deployment's
+secret: a supervisor can find every access to one citizen (hash the number again) but a leaked
+audit table does not reveal whom it is about. Free text (the query) is masked before storage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from schemas.vietnamese import mask_id_number
+from storage.index.tables import AuditRecord
+from storage.index.users import StaffUser
+
+# Anything that could be a personal ID (9-digit CMND up to 12-digit số định danh).
+_ID_LIKE = re.compile(r"(?<!\d)\d{9,12}(?!\d)")
+
+
+class AuditAction:
+    SEARCH = "search"
+    ATTACH = "attach"
+    DETACH = "detach"
+    VIEW_ORIGINAL = "view_original"
+    REVIEW = "review_correction"
+    LOGIN = "login"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    username: str
+    action: str
+    query: str
+    citizen_hash: str
+    dossier_code: str
+    detail: str
+
+
+def citizen_hash(secret: str, id_number: str | None) -> str:
+    """Keyed hash of an ID number ("" when there is none)."""
+    if not id_number:
+        return ""
+    return hmac.new(secret.encode(), id_number.encode(), hashlib.sha256).hexdigest()
+
+
+def mask_ids_in(text: str) -> str:
+    """``text`` with every ID-like digit run replaced by its masked form."""
+    return _ID_LIKE.sub(lambda match: mask_id_number(match.group()), text)
+
+
+def write_audit(
+    session: Session,
+    *,
+    secret: str,
+    username: str,
+    action: str,
+    query: str = "",
+    citizen_id: str | None = None,
+    dossier_code: str = "",
+    detail: str = "",
+) -> AuditRecord:
+    """Append one record in the caller's transaction (so it commits with what it audits)."""
+    record = AuditRecord(
+        username=username,
+        action=action,
+        query=mask_ids_in(query)[:2000],
+        citizen_hash=citizen_hash(secret, citizen_id),
+        dossier_code=dossier_code,
+        detail=mask_ids_in(detail)[:2000],
+        at=datetime.now(),
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def read_audit(
+    session: Session,
+    *,
+    unit_code: str | None = None,
+    username: str | None = None,
+    action: str | None = None,
+    citizen: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[AuditEntry]:
+    """Newest first; ``unit_code`` limits to that unit's staff, ``citizen`` is a keyed hash."""
+    query = select(AuditRecord).order_by(AuditRecord.id.desc())
+    if unit_code is not None:
+        unit_staff = select(StaffUser.username).where(StaffUser.unit_code == unit_code)
+        query = query.where(AuditRecord.username.in_(unit_staff))
+    if username:
+        query = query.where(AuditRecord.username == username)
+    if action:
+        query = query.where(AuditRecord.action == action)
+    if citizen:
+        query = query.where(AuditRecord.citizen_hash == citizen)
+    rows = session.scalars(query.limit(limit).offset(offset))
+    return [
+        AuditEntry(
+            id=row.id,
+            at=row.at,
+            username=row.username,
+            action=row.action,
+            query=row.query,
+            citizen_hash=row.citizen_hash,
+            dossier_code=row.dossier_code,
+            detail=row.detail,
+        )
+        for row in rows
+    ]

@@ -1,0 +1,102 @@
+"""Finding a citizen's current results for reuse, within what the acting staff may see.
+
+Visibility: a unit's staff see their unit's results plus results shared province-wide; a
+``None`` unit (admins) sees everything. Name search is accent-insensitive and forgives one typo:
+candidates are the people born that day (indexed), kept when the folded names are at most one
+edit apart — a birth date narrows 100,000 results to a handful, so no fuzzy index is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import ColumnElement, Index, or_, select
+from sqlalchemy.orm import Session
+
+from schemas.vietnamese import fold
+from storage.index.tables import Result, ResultPerson
+
+# Birth-date lookup for typo-tolerant name search (the name+date index starts with the name).
+PEOPLE_BY_BIRTH_DATE = Index("ix_people_dob", ResultPerson.date_of_birth)
+
+MAX_RESULTS = 200
+
+
+def visible_to(unit_code: str | None) -> ColumnElement[bool]:
+    """SQL condition: results this unit may see (``None`` → all)."""
+    if unit_code is None:
+        return Result.id.is_not(None)
+    return or_(Result.unit_code == unit_code, Result.shared.is_(True))
+
+
+def is_visible(result: Result, unit_code: str | None) -> bool:
+    return unit_code is None or result.unit_code == unit_code or bool(result.shared)
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Levenshtein distance ≤ 1 (one insertion, deletion or substitution), in linear time."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
+
+
+def _current(session: Session, candidates: Iterable[int], unit_code: str | None) -> list[Result]:
+    """The visible current results among ``candidates``, newest first.
+
+    Candidates come from one indexed lookup and are then fetched by primary key: given the
+    whole condition at once, SQLite prefers the low-selectivity ``is_current`` index and scans
+    every current result (18 ms at 100,000 results instead of well under 1 ms).
+    """
+    ids = list(dict.fromkeys(candidates))
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(Result)
+            .where(Result.id.in_(ids), Result.is_current.is_(True), visible_to(unit_code))
+            .order_by(Result.id.desc())
+            .limit(MAX_RESULTS)
+        )
+    )
+
+
+def search_by_id_number(session: Session, id_number: str, unit_code: str | None) -> list[Result]:
+    """Current results naming this person (owner, spouse…), by exact ID number."""
+    people = session.scalars(
+        select(ResultPerson.result_id).where(
+            ResultPerson.id_number == id_number, ResultPerson.is_current.is_(True)
+        )
+    )
+    return _current(session, people, unit_code)
+
+
+def search_by_name_and_birth(
+    session: Session, name: str, born: date, unit_code: str | None
+) -> list[Result]:
+    """Current results about a person born on ``born`` named ``name`` ± one typo; exact first."""
+    wanted = fold(name)
+    candidates = session.execute(
+        select(ResultPerson.result_id, ResultPerson.name_key).where(
+            ResultPerson.date_of_birth == born, ResultPerson.is_current.is_(True)
+        )
+    ).all()
+    exact = {rid for rid, key in candidates if key == wanted}
+    near = [rid for rid, key in candidates if key and within_one_edit(key, wanted)]
+    found = _current(session, near, unit_code)
+    return sorted(found, key=lambda row: (row.id not in exact, -row.id))
+
+
+def search_by_document_number(session: Session, number: str, unit_code: str | None) -> list[Result]:
+    """Current results with exactly this document number (số ký hiệu / số đăng ký)."""
+    ids = session.scalars(select(Result.id).where(Result.document_number == number.strip()))
+    return _current(session, ids, unit_code)

@@ -1,0 +1,128 @@
+"""Staff accounts: who may search and reuse citizens' data, with which role, for which unit.
+
+Passwords are stored as argon2id hashes only. Verification costs the same whether or not the
+user exists, so a login attempt cannot tell which usernames are real.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Boolean, DateTime, Integer, String, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.index.tables import Base
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+MIN_PASSWORD_LENGTH = 8
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("sohoa-no-such-user")
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class StaffUser(Base):
+    """One staff account, bound to the unit (commune/ward) it works for."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default=Role.STAFF.value)
+    unit_code: Mapped[str] = mapped_column(String(40), default="", index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The acting user as every layer above the index sees it (never the password hash)."""
+
+    username: str
+    role: Role
+    unit_code: str
+
+    @property
+    def sees_all_units(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
+    def can_read_audit(self) -> bool:
+        return self.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+class UserError(ValueError):
+    """A user could not be created as asked (bad name, weak password, duplicate)."""
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash (salted, so the same password never hashes the same twice)."""
+    return _hasher.hash(password)
+
+
+def _as_staff(row: StaffUser) -> Staff:
+    return Staff(username=row.username, role=Role(row.role), unit_code=row.unit_code)
+
+
+def create_user(
+    session: Session, username: str, password: str, role: Role, unit_code: str
+) -> Staff:
+    """Add an active account; the unit is required except for admins (who see every unit)."""
+    username = username.strip().lower()
+    if not USERNAME_PATTERN.match(username):
+        raise UserError("tên đăng nhập chỉ gồm chữ thường, số, '.', '_', '-' (2–80 ký tự)")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự")
+    if role is not Role.ADMIN and not unit_code.strip():
+        raise UserError("cán bộ và lãnh đạo phải thuộc một đơn vị (mã đơn vị)")
+    row = StaffUser(
+        username=username,
+        password_hash=hash_password(password),
+        role=role.value,
+        unit_code=unit_code.strip(),
+        active=True,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError as exc:
+        raise UserError(f"tên đăng nhập {username!r} đã tồn tại") from exc
+    return _as_staff(row)
+
+
+def authenticate(session: Session, username: str, password: str) -> Staff | None:
+    """The active user whose password matches, else None (same cost either way)."""
+    row = session.scalars(
+        select(StaffUser).where(StaffUser.username == username.strip().lower())
+    ).first()
+    stored = row.password_hash if row is not None else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if row is None or not row.active:
+        return None
+    if _hasher.check_needs_rehash(row.password_hash):
+        row.password_hash = _hasher.hash(password)
+    return _as_staff(row)
+
+
+def get_active(session: Session, username: str) -> Staff | None:
+    """The account behind a token, if it still exists and is active (role read afresh)."""
+    row = session.scalars(
+        select(StaffUser).where(StaffUser.username == username, StaffUser.active.is_(True))
+    ).first()
+    return _as_staff(row) if row is not None else None

@@ -1,0 +1,77 @@
+"""Intake and jobs on embedded defaults: stored once, processed once, bad input quarantined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from schemas.dossiers import DossierContext
+from schemas.fields import DocType
+from schemas.records import JobOutcome, ScanState
+from schemas.settings import Settings
+from storage import keys
+from storage.index.results import find_by_id_number
+from storage.index.tables import DossierComponent, Result, Scan
+from tests.samples_helpers import make_scan
+from workers.intake import ingest_file
+from workers.jobs import process_scan
+from workers.services import Services
+
+CONTEXT = DossierContext(dossier_code="000.00.20.H12-240315-0007", component="Căn cước")
+
+
+@pytest.fixture
+def services(settings: Settings) -> Services:
+    return Services.open(settings)
+
+
+@pytest.mark.ocr
+def test_scan_is_stored_processed_and_searchable(tmp_path: Path, services: Services) -> None:
+    path, doc = make_scan(tmp_path, DocType.ID_CARD, seed=11, fmt="jpeg")
+    receipt = ingest_file(path, CONTEXT, services)
+    assert receipt.created and receipt.state is ScanState.QUEUED
+    assert services.store.exists(keys.original_key(receipt.sha256))
+
+    assert process_scan(receipt.scan_id, services) in (JobOutcome.DONE, JobOutcome.NEEDS_REVIEW)
+    assert process_scan(receipt.scan_id, services) is JobOutcome.DUPLICATE
+
+    prefix = keys.derived_prefix(receipt.sha256, 1)
+    stored = set(services.store.list(prefix))
+    assert keys.text_key(receipt.sha256, 1) in stored
+    assert keys.fields_key(receipt.sha256, 1) in stored
+    assert keys.page_image_key(receipt.sha256, 1, 1) in stored
+    with services.index.session() as session:
+        found = find_by_id_number(session, doc.fields["id_number"])
+        assert [r.doc_type for r in found] == [DocType.ID_CARD]
+        component = session.scalars(select(DossierComponent)).one()
+        assert component.status == "digitized" and component.result_id == found[0].id
+        assert session.scalars(select(Result)).one().version == 1
+
+
+def test_duplicate_drop_links_to_existing_scan(tmp_path: Path, services: Services) -> None:
+    path, _ = make_scan(tmp_path, DocType.ID_CARD, seed=12)
+    copy = tmp_path / "again.png"
+    copy.write_bytes(path.read_bytes())
+    first = ingest_file(path, CONTEXT, services)
+    other = DossierContext(dossier_code="000.00.20.H12-240316-0001", component="Căn cước")
+    second = ingest_file(copy, other, services)
+    assert first.scan_id == second.scan_id and not second.created
+    with services.index.session() as session:
+        assert session.query(Scan).count() == 1
+        assert session.query(DossierComponent).filter_by(scan_id=first.scan_id).count() == 2
+
+
+def test_corrupt_file_is_quarantined_with_reason(tmp_path: Path, services: Services) -> None:
+    bad = tmp_path / "hong.pdf"
+    bad.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog" + b"\x00" * 300)
+    receipt = ingest_file(bad, CONTEXT, services)
+    assert process_scan(receipt.scan_id, services) is JobOutcome.QUARANTINED
+    with services.index.session() as session:
+        scan = session.get(Scan, receipt.scan_id)
+        assert scan is not None
+        assert scan.state == ScanState.QUARANTINED.value
+        assert scan.error_code == "corrupt_file"
+        assert "quét lại" in scan.error_message
+    assert services.store.exists(keys.original_key(receipt.sha256))
