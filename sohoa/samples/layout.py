@@ -98,6 +98,24 @@ class Layout(BaseModel):
     region_top: dict[str, int]
     region_bottom: dict[str, int]
 
+    def text_rows(self) -> list[str]:
+        """Printed text, one entry per row across the page.
+
+        Side-by-side columns (issuing body | motto) share a row: a reader, and Tesseract,
+        reads "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI…" as one line, so the ground truth does too.
+        """
+        rows: list[list[PlacedLine]] = []
+        for line in self.lines:
+            for row in rows:
+                first = row[0]
+                overlap = min(first.bottom, line.bottom) - max(first.top, line.top)
+                if first.region != line.region and overlap > (line.bottom - line.top) / 2:
+                    row.append(line)
+                    break
+            else:
+                rows.append([line])
+        return [" ".join(ln.text for ln in sorted(row, key=lambda ln: ln.x0)) for row in rows]
+
 
 _Token = tuple[str, Run]
 

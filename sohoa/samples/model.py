@@ -131,7 +131,7 @@ def assemble(
         doc_type=doc_type,
         variant=variant,
         fields=fields,
-        lines=[line.text for line in placed.lines],
+        lines=placed.text_rows(),
         template=template,
         blocks=blocks,
         qr=qr,

@@ -109,7 +109,7 @@ def _stamp_and_signature(image: Image.Image, placed: Layout, rng: random.Random)
         x = x_start + length * t - r * math.sin(angle)
         y = cy + slope * length * t - r * math.cos(angle) * (1.2 - 0.6 * t)
         points.append((x, y))
-    draw.line(points, fill=60, width=5, joint="curve")
+    draw.line(points, fill=110, width=4, joint="curve")
 
 
 def _card_background(image: Image.Image, rng: random.Random) -> None:
