@@ -1,9 +1,10 @@
 """Which kind of civil document an OCR tree is, from its title and key phrases.
 
 Each document type declares its titles and phrases in its rule module; they are searched with
-the same fuzzy matcher as labels (accent-folded, a few wrong letters tolerated). A title counts
-most, more again near the top of a page where titles are printed; every other phrase adds a
-little. Confidence is high only when one type clearly outscores the rest.
+the same fuzzy matcher as labels (accent-folded, a few wrong letters tolerated). A title on a
+line of its own counts most, more again near the top of a page where titles are printed; every
+other phrase (or a title quoted inside a sentence) adds a little. Confidence is high only
+when one type clearly outscores the rest.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ PHRASE_WEIGHT = 1.0
 STRONG_SCORE = 5.0
 """A score at which one type alone is trusted fully (a title at the top, or five phrases)."""
 
+TITLE_SHARE = 0.6
+"""A title is printed on a line of its own; inside a sentence it only counts as a phrase."""
 TOP_LINES = 8
 TOP_FRACTION = 0.3
 
@@ -62,9 +65,12 @@ def scores(ocr: OcrDocument) -> dict[DocType, float]:
     top = _top_lines(ocr, lines)
     weights: dict[int, float] = {}
     for i, line in enumerate(lines):
-        for _, k in _hits(line, entries):
-            is_title = entries[k][2]
-            w = TITLE_WEIGHT + (TOP_BONUS if i in top else 0.0) if is_title else PHRASE_WEIGHT
+        for m, k in _hits(line, entries):
+            alone = (m.cend - m.cstart) >= TITLE_SHARE * len(line.compact)
+            if entries[k][2] and alone:
+                w = TITLE_WEIGHT + (TOP_BONUS if i in top else 0.0)
+            else:
+                w = PHRASE_WEIGHT
             weights[k] = max(weights.get(k, 0.0), w)
     totals: dict[DocType, float] = {}
     for k, w in weights.items():

@@ -3,7 +3,7 @@
 A reason is ``<field>:<code>`` (``full_name:missing``, ``id_number:id_number.sex_mismatch``,
 ``doc_type:low_confidence``); `describe` turns one into Vietnamese for the review screen.
 Required fields go to review when missing, invalid or doubtful. ID numbers go to review whenever
-they are doubtful, required or not: a wrong ID number must never pass unseen.
+they are doubtful or were repaired, required or not: a wrong ID number must never pass unseen.
 """
 
 from __future__ import annotations
@@ -52,6 +52,9 @@ def reasons(
             found.extend(f"{spec.name}:{code}" for code in codes)
         elif f.confidence < settings.min_field_confidence:
             found.append(f"{spec.name}:low_confidence")
+        elif f.repaired and spec.kind is Kind.ID_NUMBER:
+            # The six random digits carry no check digit: a repaired one may be wrong yet valid.
+            found.append(f"{spec.name}:repaired")
     return found
 
 
@@ -92,6 +95,7 @@ FIELD_NAMES_VI: dict[str, str] = {
 CODES_VI: dict[str, str] = {
     "missing": "thiếu thông tin bắt buộc",
     "low_confidence": "chữ nhận dạng không rõ, cần kiểm tra",
+    "repaired": "đã sửa ký tự nhận dạng nhầm, cần đối chiếu bản gốc",
     "invalid": "giá trị không hợp lệ",
     "unrecognized": "không nhận diện được loại giấy tờ",
     "id_number.not_digits": "có ký tự không phải chữ số",

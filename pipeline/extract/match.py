@@ -142,7 +142,3 @@ def find(line: LineView, p: Phrase) -> list[Match]:
         start, end = line.compact_to_text(cstart, cend)
         found.append(Match(start, end, cstart, cend, dist))
     return found
-
-
-def contains(line: LineView, text: str) -> bool:
-    return bool(find(line, phrase(text)))

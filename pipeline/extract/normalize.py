@@ -25,6 +25,7 @@ _DIGITS = re.compile(r"[0-9]+")
 _EDGE_PUNCT = " \t:;,.|/\\-–—_~*•·'\"`()[]{}<>!?"
 _NAME_DROP = re.compile(r"[^\w\s'’]|_")
 _NAME_TAIL_NOISE = frozenset({"I", "L", "J"})
+_RULE_MARKS = frozenset("|¦_~•·")
 
 
 def clean_text(raw: str) -> str:
@@ -33,7 +34,8 @@ def clean_text(raw: str) -> str:
 
 
 def normalize_text(raw: str) -> str | None:
-    value = clean_text(raw)
+    """Free text as printed, minus stray rule marks (``quận Hoàn | Kiếm``)."""
+    value = clean_text(" ".join(t for t in raw.split() if not set(t) <= _RULE_MARKS))
     return value if any(c.isalnum() for c in value) else None
 
 
@@ -78,13 +80,13 @@ def normalize_date(raw: str) -> str | None:
 def normalize_sex(raw: str) -> str | None:
     """``Nam``/``NAM``/``Male`` → ``Nam``; ``Nữ``/``Nu``/``NỮ``/``Female`` → ``Nữ``."""
     words = re.findall(r"[a-z]+", fold(raw))
-    if not words:
-        return None
-    first = words[0]
-    if first in ("nam", "male", "m"):
-        return "Nam"
-    if first in ("nu", "female", "f"):
-        return "Nữ"
+    if words in (["m"], ["f"]):
+        return "Nam" if words == ["m"] else "Nữ"
+    for word in words:  # the first known word: noise may precede it
+        if word in ("nam", "male"):
+            return "Nam"
+        if word in ("nu", "female"):
+            return "Nữ"
     return None
 
 
