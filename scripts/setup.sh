@@ -12,6 +12,7 @@ if ! tesseract --list-langs 2>/dev/null | grep -qx osd; then need_apt+=(tesserac
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need_apt+=(fonts-dejavu-core)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need_apt+=(fonts-dejavu-core)
+{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || need_apt+=(chromium chromium-driver)
 command -v redis-server >/dev/null 2>&1 || true  # optional: only for the real-service setup
 
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -144,5 +144,20 @@ def worker(
         raise _fail(error) from error
 
 
+# Staff reuse (issue #8): search/attach as a named user, the staff page, accounts.
+from sohoa.commands.reuse import attach as _attach_command  # noqa: E402
+from sohoa.commands.reuse import search as _search_command  # noqa: E402
+from sohoa.commands.serve import serve as _serve_command  # noqa: E402
+from sohoa.commands.users import user_app as _user_app  # noqa: E402
+
+app.command("search")(_search_command)
+app.command("attach")(_attach_command)
+app.command("serve")(_serve_command)
+app.add_typer(_user_app, name="user")
+
+from sohoa.commands.report import report_command as _report_command  # noqa: E402
+
+app.command("report")(_report_command)
+
 if __name__ == "__main__":
     app()

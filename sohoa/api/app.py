@@ -1,0 +1,84 @@
+"""``create_app``: the staff API and page for one deployment (settings → index, store, routes)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from schemas.settings import Settings
+from sohoa.api import (
+    routes_audit,
+    routes_auth,
+    routes_dossiers,
+    routes_files,
+    routes_review,
+    routes_search,
+)
+from sohoa.api.deps import ApiContext
+from sohoa.api.http_errors import install_error_handlers
+from sohoa.api.page import mount_page
+from storage.index.db import Index
+from storage.objects.base import ObjectStore
+from storage.objects.factory import open_object_store
+
+log = logging.getLogger("sohoa.api")
+
+DESCRIPTION = """
+Tra cứu và tái sử dụng kết quả số hóa tại bộ phận một cửa / staff reuse of earlier digitized
+results. Log in with `POST /api/login`, then send `Authorization: Bearer <token>`.
+Errors are `{code, message, message_en, detail}`; `message` is Vietnamese.
+"""
+
+
+def create_app(
+    settings: Settings,
+    *,
+    index: Index | None = None,
+    store: ObjectStore | None = None,
+    today: Callable[[], date] = date.today,
+) -> FastAPI:
+    """The FastAPI app; index and store are opened from ``settings`` unless given."""
+    if settings.api.secret_key == "change-me":
+        log.warning("SOHOA_API__SECRET_KEY is the default: set a secret before real use")
+    index = index or Index(settings.index.url)
+    index.create_schema()
+    context = ApiContext.build(settings, index, store or open_object_store(settings.storage), today)
+
+    app = FastAPI(
+        title="sohoa — tra cứu, tái sử dụng kết quả số hóa",
+        description=DESCRIPTION,
+        version="0.1.0",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.sohoa = context
+    install_error_handlers(app)
+    for module in (
+        routes_auth,
+        routes_search,
+        routes_dossiers,
+        routes_review,
+        routes_audit,
+        routes_files,
+    ):
+        app.include_router(module.router)
+    mount_page(app)
+
+    @app.get("/health", tags=["health"])
+    def health() -> JSONResponse:
+        """Liveness for container health checks: the index answers (no auth)."""
+        try:
+            with index.session() as session:
+                session.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure means "not healthy"
+            log.warning("health check failed: %s", type(exc).__name__)
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    return app

@@ -1,0 +1,102 @@
+"""FastAPI dependencies: the deployment's services and the authenticated staff member."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from schemas.settings import Settings
+from sohoa.api.auth import COOKIE_NAME, CSRF_HEADER, CSRF_VALUE, read_token
+from sohoa.api.errors import Forbidden, NotAuthenticated
+from sohoa.api.reuse_service import ReuseDesk
+from sohoa.api.review_service import ReviewDesk
+from storage.index.db import Index
+from storage.index.users import Role, Staff, get_active
+from storage.objects.base import ObjectStore
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass
+class ApiContext:
+    """Everything a request handler needs, built once by ``create_app``."""
+
+    settings: Settings
+    index: Index
+    store: ObjectStore
+    reuse: ReuseDesk
+    review: ReviewDesk
+
+    @classmethod
+    def build(
+        cls,
+        settings: Settings,
+        index: Index,
+        store: ObjectStore,
+        today: Callable[[], date] = date.today,
+    ) -> ApiContext:
+        secret = settings.api.secret_key
+        return cls(
+            settings=settings,
+            index=index,
+            store=store,
+            reuse=ReuseDesk(index, secret, today),
+            review=ReviewDesk(index, secret, today),
+        )
+
+
+def get_context(request: Request) -> ApiContext:
+    context: ApiContext = request.app.state.sohoa
+    return context
+
+
+Context = Annotated[ApiContext, Depends(get_context)]
+
+
+_bearer = HTTPBearer(auto_error=False, description="Token from POST /api/login")
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def current_staff(request: Request, context: Context, bearer: Bearer) -> Staff:
+    """The staff member behind the bearer token (or the page's cookie); 401 otherwise.
+
+    A cookie is sent by the browser on its own, so a state-changing request authenticated by
+    it must also carry the page's ``X-Requested-With`` header, which another site cannot set.
+    """
+    if bearer is not None and bearer.credentials:
+        token, from_cookie = bearer.credentials, False
+    elif request.cookies.get(COOKIE_NAME):
+        token, from_cookie = request.cookies[COOKIE_NAME], True
+    else:
+        raise NotAuthenticated()
+    username = read_token(context.settings.api.secret_key, token)
+    with context.index.session() as session:
+        staff = get_active(session, username)
+    if staff is None:
+        raise NotAuthenticated("account disabled or removed")
+    unsafe = from_cookie and request.method not in SAFE_METHODS
+    if unsafe and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
+        raise Forbidden(f"thiếu tiêu đề {CSRF_HEADER} (chống giả mạo yêu cầu)")
+    return staff
+
+
+CurrentStaff = Annotated[Staff, Depends(current_staff)]
+
+
+def require_roles(*roles: Role) -> Callable[[Staff], Staff]:
+    """A dependency admitting only the given roles (403 for the others)."""
+
+    def check(staff: CurrentStaff) -> Staff:
+        if staff.role not in roles:
+            raise Forbidden(f"cần vai trò {' hoặc '.join(r.value for r in roles)}")
+        return staff
+
+    return check
+
+
+AuditReader = Annotated[Staff, Depends(require_roles(Role.SUPERVISOR, Role.ADMIN))]

@@ -1,0 +1,208 @@
+"""Staff reuse as one set of audited actions, shared by the HTTP API and the ``sohoa`` CLI.
+
+Every search and every attach/detach attempt — refused ones included — leaves an audit record;
+results outside the staff member's unit (and not shared province-wide) are neither found nor
+attachable, and dossiers of another unit cannot be changed. Logs show masked ID numbers only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from schemas.dossiers import DossierContext, parse_dossier_code
+from schemas.errors import NotFound, ReuseNotAllowed
+from schemas.vietnamese import mask_id_number
+from sohoa.api.errors import Forbidden, InvalidRequest
+from sohoa.api.requests import (
+    AttachRequest,
+    IdNumberSearch,
+    NameSearch,
+    SearchRequest,
+)
+from sohoa.api.views import DossierView, ResultCard, dossier_view, result_card
+from storage.index.audit import AuditAction, write_audit
+from storage.index.db import Index
+from storage.index.reuse import attach_result, detach_result
+from storage.index.search import (
+    is_visible,
+    search_by_document_number,
+    search_by_id_number,
+    search_by_name_and_birth,
+)
+from storage.index.tables import Dossier, DossierComponent, Result, ReuseEvent
+from storage.index.users import Staff
+
+log = logging.getLogger("sohoa.api.reuse")
+
+
+def scope_of(staff: Staff) -> str | None:
+    """The unit whose results ``staff`` sees (plus shared ones); None for admins (all)."""
+    return None if staff.sees_all_units else staff.unit_code
+
+
+def _single_owner(rows: list[Result]) -> str | None:
+    owners = {row.owner_id_number for row in rows if row.owner_id_number}
+    return owners.pop() if len(owners) == 1 else None
+
+
+class ReuseDesk:
+    """Search, attach, detach and dossier views for one deployment (index + audit key)."""
+
+    def __init__(self, index: Index, secret: str, today: Callable[[], date] = date.today) -> None:
+        self.index = index
+        self.secret = secret
+        self.today = today
+
+    # --- search -----------------------------------------------------------------------------
+
+    def search(self, staff: Staff, request: SearchRequest) -> list[ResultCard]:
+        """Current results matching the request that ``staff`` may see; audited."""
+        unit = scope_of(staff)
+        with self.index.session() as session:
+            citizen: str | None
+            if isinstance(request, IdNumberSearch):
+                rows = search_by_id_number(session, request.id_number, unit)
+                query, citizen = f"id_number={request.id_number}", request.id_number
+                shown = f"id_number={mask_id_number(request.id_number)}"
+            elif isinstance(request, NameSearch):
+                rows = search_by_name_and_birth(session, request.name, request.date_of_birth, unit)
+                query = f"name={request.name} date_of_birth={request.date_of_birth.isoformat()}"
+                citizen, shown = _single_owner(rows), "name+date_of_birth"
+            else:
+                rows = search_by_document_number(session, request.document_number, unit)
+                query, citizen = f"document_number={request.document_number}", _single_owner(rows)
+                shown = "document_number"
+            write_audit(
+                session,
+                secret=self.secret,
+                username=staff.username,
+                action=AuditAction.SEARCH,
+                query=query,
+                citizen_id=citizen,
+                detail=f"{len(rows)} kết quả",
+            )
+            today = self.today()
+            cards = [result_card(row, today) for row in rows]
+        log.info("search %s by %s: %d result(s)", shown, staff.username, len(cards))
+        return cards
+
+    # --- dossiers ---------------------------------------------------------------------------
+
+    def _check_dossier_unit(self, session: Session, staff: Staff, code: str) -> Dossier | None:
+        dossier = session.scalars(select(Dossier).where(Dossier.code == code)).first()
+        unit = dossier.unit_code if dossier is not None else parse_dossier_code(code)[0]
+        if not staff.sees_all_units and unit != staff.unit_code:
+            raise Forbidden(f"hồ sơ {code} thuộc đơn vị {unit}, không phải {staff.unit_code}")
+        return dossier
+
+    def _view(self, session: Session, dossier: Dossier) -> DossierView:
+        components = list(
+            session.scalars(
+                select(DossierComponent)
+                .where(DossierComponent.dossier_id == dossier.id)
+                .order_by(DossierComponent.id)
+            )
+        )
+        events = list(
+            session.scalars(
+                select(ReuseEvent)
+                .where(ReuseEvent.dossier_code == dossier.code)
+                .order_by(ReuseEvent.id)
+            )
+        )
+        return dossier_view(dossier, components, events)
+
+    def dossier(self, staff: Staff, code: str) -> DossierView:
+        """A dossier of the staff member's unit with its components' statuses."""
+        with self.index.session() as session:
+            dossier = self._check_dossier_unit(session, staff, code)
+            if dossier is None:
+                raise NotFound(f"hồ sơ {code}")
+            return self._view(session, dossier)
+
+    def attach(self, staff: Staff, request: AttachRequest) -> DossierView:
+        """Satisfy a component with an earlier result; a refusal is audited and re-raised."""
+        owner: str | None = None
+        try:
+            with self.index.session() as session:
+                result = session.get(Result, request.result_id)
+                if result is None:
+                    raise NotFound(f"kết quả {request.result_id}")
+                owner = result.owner_id_number
+                if not is_visible(result, scope_of(staff)):
+                    raise Forbidden(f"kết quả {result.id} thuộc đơn vị khác")
+                self._check_dossier_unit(session, staff, request.dossier_code)
+                context = DossierContext(
+                    dossier_code=request.dossier_code,
+                    component=request.component,
+                    procedure_code=request.procedure_code,
+                )
+                event = attach_result(
+                    session, result.id, context, staff.username, today=self.today()
+                )
+                write_audit(
+                    session,
+                    secret=self.secret,
+                    username=staff.username,
+                    action=AuditAction.ATTACH,
+                    query=f"result={result.id} component={request.component}",
+                    citizen_id=owner,
+                    dossier_code=request.dossier_code,
+                    detail=f"component_id={event.component_id}",
+                )
+                dossier = session.scalars(
+                    select(Dossier).where(Dossier.code == request.dossier_code)
+                ).one()
+                view = self._view(session, dossier)
+        except (ReuseNotAllowed, Forbidden) as refused:
+            self._audit_refusal(staff, request, owner, refused)
+            raise
+        log.info(
+            "attach result %d to %s by %s", request.result_id, request.dossier_code, staff.username
+        )
+        return view
+
+    def _audit_refusal(
+        self, staff: Staff, request: AttachRequest, owner: str | None, error: Exception
+    ) -> None:
+        with self.index.session() as session:
+            write_audit(
+                session,
+                secret=self.secret,
+                username=staff.username,
+                action=f"{AuditAction.ATTACH}_refused",
+                query=f"result={request.result_id} component={request.component}",
+                citizen_id=owner,
+                dossier_code=request.dossier_code,
+                detail=getattr(error, "code", type(error).__name__),
+            )
+
+    def detach(self, staff: Staff, code: str, component_id: int) -> DossierView:
+        """Undo an attach; the history keeps both events."""
+        with self.index.session() as session:
+            dossier = self._check_dossier_unit(session, staff, code)
+            component = session.get(DossierComponent, component_id)
+            if dossier is None or component is None or component.dossier_id != dossier.id:
+                raise NotFound(f"thành phần {component_id} của hồ sơ {code}")
+            if component.result_id is None:
+                raise InvalidRequest("thành phần này chưa gắn kết quả số hóa nào")
+            result = session.get(Result, component.result_id)
+            detach_result(session, component_id, staff.username)
+            write_audit(
+                session,
+                secret=self.secret,
+                username=staff.username,
+                action=AuditAction.DETACH,
+                query=f"component={component.name}",
+                citizen_id=result.owner_id_number if result else None,
+                dossier_code=code,
+                detail=f"component_id={component_id}",
+            )
+            view = self._view(session, dossier)
+        log.info("detach component %d of %s by %s", component_id, code, staff.username)
+        return view

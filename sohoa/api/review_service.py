@@ -1,0 +1,109 @@
+"""The review queue: staff correct fields of low-confidence results, as a new attributed version.
+
+A correction never edits a stored version: it saves the next version (the old one stays for the
+record) with ``needs_review`` cleared and the corrector, time and base version written into the
+version's ``engine`` — a human is what produced it. The page images are unchanged, so the new
+version keeps pointing at the same derived artefacts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from schemas.errors import NotFound
+from schemas.records import ScanState
+from sohoa.api.errors import Forbidden, StaleVersion
+from sohoa.api.requests import CorrectionRequest
+from sohoa.api.views import ReviewItem, review_item
+from storage.index.audit import AuditAction, write_audit
+from storage.index.db import Index
+from storage.index.results import save_version
+from storage.index.tables import Result, Scan
+from storage.index.users import Staff
+
+log = logging.getLogger("sohoa.api.review")
+
+MAX_QUEUE = 200
+
+
+class ReviewDesk:
+    """Lists and corrects ``needs_review`` results of the staff member's unit."""
+
+    def __init__(self, index: Index, secret: str, today: Callable[[], date] = date.today) -> None:
+        self.index = index
+        self.secret = secret
+        self.today = today
+
+    def queue(self, staff: Staff, limit: int = MAX_QUEUE) -> list[ReviewItem]:
+        """Oldest first, so nothing waits forever; admins see every unit's queue."""
+        query = select(Result).where(Result.is_current.is_(True), Result.needs_review.is_(True))
+        if not staff.sees_all_units:
+            query = query.where(Result.unit_code == staff.unit_code)
+        with self.index.session() as session:
+            rows = session.scalars(query.order_by(Result.id).limit(min(limit, MAX_QUEUE)))
+            today = self.today()
+            return [review_item(row, today) for row in rows]
+
+    def correct(self, staff: Staff, result_id: int, request: CorrectionRequest) -> ReviewItem:
+        """Save the corrected fields as the scan's next version, attributed to ``staff``."""
+        with self.index.session() as session:
+            old = session.get(Result, result_id)
+            if old is None:
+                raise NotFound(f"kết quả {result_id}")
+            if not staff.sees_all_units and old.unit_code != staff.unit_code:
+                raise Forbidden(f"kết quả {result_id} thuộc đơn vị khác")
+            if not old.is_current or old.version != request.version:
+                raise StaleVersion(f"kết quả {result_id} v{old.version}")
+            fields = {**(old.fields or {}), **request.fields}
+            fields = {name: value for name, value in fields.items() if value}
+            latest = session.scalar(
+                select(func.max(Result.version)).where(Result.scan_id == old.scan_id)
+            )
+            new = save_version(
+                session,
+                Result(
+                    scan_id=old.scan_id,
+                    version=(latest or old.version) + 1,
+                    doc_type=(request.doc_type or old.doc_type),
+                    fields=fields,
+                    needs_review=False,
+                    review_reasons=[],
+                    mean_confidence=old.mean_confidence,
+                    engine={
+                        **(old.engine or {}),
+                        "corrected_by": staff.username,
+                        "corrected_at": datetime.now().isoformat(timespec="seconds"),
+                        "corrected_from_version": str(old.version),
+                        "correction_note": request.note,
+                    },
+                    derived_prefix=old.derived_prefix,
+                    kind=old.kind,
+                    unit_code=old.unit_code,
+                    shared=old.shared,
+                    dossier_code=old.dossier_code,
+                    procedure_code=old.procedure_code,
+                    field=old.field,
+                    digitized_at=old.digitized_at,
+                ),
+            )
+            scan = session.get(Scan, old.scan_id)
+            if scan is not None:
+                scan.current_version = new.version
+                if scan.state == ScanState.NEEDS_REVIEW.value:
+                    scan.state = ScanState.DONE.value
+            write_audit(
+                session,
+                secret=self.secret,
+                username=staff.username,
+                action=AuditAction.REVIEW,
+                query=f"result={old.id} v{old.version}->v{new.version}",
+                citizen_id=new.owner_id_number,
+                detail="fields=" + ",".join(sorted(request.fields)),
+            )
+            item = review_item(new, self.today())
+        log.info("result %d corrected as v%d by %s", result_id, new.version, staff.username)
+        return item

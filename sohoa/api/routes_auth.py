@@ -1,0 +1,67 @@
+"""Login (token + HttpOnly cookie for the page), logout and "who am I"."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request, Response
+
+from sohoa.api.auth import COOKIE_NAME, issue_token
+from sohoa.api.deps import Context, CurrentStaff
+from sohoa.api.errors import NotAuthenticated
+from sohoa.api.requests import LoginRequest
+from sohoa.api.views import LoginResponse, UserView, user_view
+from storage.index.audit import AuditAction, mask_ids_in, write_audit
+from storage.index.users import authenticate
+
+log = logging.getLogger("sohoa.api.auth")
+router = APIRouter(prefix="/api", tags=["đăng nhập / auth"])
+
+
+@router.post(
+    "/login",
+    response_model=LoginResponse,
+    responses={401: {"description": "Sai tên đăng nhập hoặc mật khẩu"}},
+)
+def login(
+    body: LoginRequest, request: Request, response: Response, context: Context
+) -> LoginResponse:
+    """Exchange username + password for a bearer token (also set as an HttpOnly cookie)."""
+    with context.index.session() as session:
+        staff = authenticate(session, body.username, body.password)
+        if staff is not None:
+            write_audit(
+                session,
+                secret=context.settings.api.secret_key,
+                username=staff.username,
+                action=AuditAction.LOGIN,
+            )
+    if staff is None:
+        log.info("failed login for %r", mask_ids_in(body.username[:80]))
+        raise NotAuthenticated("sai tên đăng nhập hoặc mật khẩu / wrong username or password")
+    api = context.settings.api
+    token, expires = issue_token(api.secret_key, staff.username, api.token_hours)
+    response.set_cookie(
+        COOKIE_NAME,
+        token,
+        max_age=api.token_hours * 3600,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",  # behind a TLS proxy (uvicorn proxy_headers)
+        path="/",
+    )
+    return LoginResponse(access_token=token, expires_at=expires, user=user_view(staff))
+
+
+@router.post("/logout", status_code=204)
+def logout(response: Response) -> Response:
+    """Forget the page's cookie (a bearer token simply expires)."""
+    response.delete_cookie(COOKIE_NAME, path="/")
+    response.status_code = 204
+    return response
+
+
+@router.get("/me", response_model=UserView)
+def me(staff: CurrentStaff) -> UserView:
+    """The logged-in staff member, role and unit."""
+    return user_view(staff)

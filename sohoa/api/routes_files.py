@@ -1,0 +1,85 @@
+"""The original scan and a thumbnail of a result, for staff who may see that result.
+
+MinIO answers with a short-lived presigned URL (the API redirects); the local store has none,
+so the API streams the file itself. Opening an original is audited like a search.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from schemas.errors import NotFound
+from sohoa.api.deps import Context, CurrentStaff
+from sohoa.api.errors import Forbidden
+from sohoa.api.reuse_service import scope_of
+from sohoa.api.thumbnails import thumbnail
+from storage.index.audit import AuditAction, write_audit
+from storage.index.search import is_visible
+from storage.index.tables import Result, Scan
+from storage.index.users import Staff
+from storage.objects.local import LocalObjectStore
+
+router = APIRouter(prefix="/api/results", tags=["tệp / files"])
+_ERRORS: dict[int | str, dict[str, str]] = {
+    401: {"description": "Chưa đăng nhập"},
+    403: {"description": "Kết quả thuộc đơn vị khác"},
+    404: {"description": "Không có kết quả hoặc tệp"},
+}
+
+
+def _visible_result(context: Context, staff: Staff, result_id: int) -> tuple[Result, Scan]:
+    with context.index.session() as session:
+        result = session.get(Result, result_id)
+        scan = session.get(Scan, result.scan_id) if result is not None else None
+    if result is None or scan is None:
+        raise NotFound(f"kết quả {result_id}")
+    if not is_visible(result, scope_of(staff)):
+        raise Forbidden(f"kết quả {result_id} thuộc đơn vị khác")
+    return result, scan
+
+
+@router.get(
+    "/{result_id}/original",
+    responses={**_ERRORS, 200: {"description": "Tệp gốc"}, 307: {"description": "URL tạm"}},
+    response_class=Response,
+)
+def original(result_id: int, context: Context, staff: CurrentStaff) -> Response:
+    """View the original scan (redirect to a presigned URL, or the file itself)."""
+    result, scan = _visible_result(context, staff, result_id)
+    with context.index.session() as session:
+        write_audit(
+            session,
+            secret=context.settings.api.secret_key,
+            username=staff.username,
+            action=AuditAction.VIEW_ORIGINAL,
+            query=f"result={result.id}",
+            citizen_id=result.owner_id_number,
+        )
+    store = context.store
+    url = store.presigned_url(scan.original_key)
+    if url is not None:
+        return RedirectResponse(url, status_code=307)
+    info = store.stat(scan.original_key)
+    disposition = f"inline; filename*=UTF-8''{quote(scan.filename or 'original')}"
+    headers = {"Content-Disposition": disposition, "Cache-Control": "private, no-store"}
+    if isinstance(store, LocalObjectStore):
+        path = store.local_path(scan.original_key)
+        return FileResponse(path, media_type=info.content_type, headers=headers)
+    data = store.get_bytes(scan.original_key)
+    return Response(data, media_type=info.content_type, headers=headers)
+
+
+@router.get(
+    "/{result_id}/thumbnail",
+    responses={**_ERRORS, 200: {"content": {"image/jpeg": {}}, "description": "Ảnh thu nhỏ"}},
+    response_class=Response,
+)
+def result_thumbnail(result_id: int, context: Context, staff: CurrentStaff) -> Response:
+    """A small JPEG of the first page (made on first request, then cached in the store)."""
+    result, _ = _visible_result(context, staff, result_id)
+    data = thumbnail(context.store, result.derived_prefix)
+    headers = {"Cache-Control": "private, max-age=3600"}
+    return Response(data, media_type="image/jpeg", headers=headers)

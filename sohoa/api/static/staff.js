@@ -1,0 +1,328 @@
+// Staff page: login, search (3 modes), attach/detach to a dossier, review queue, audit log.
+// Plain DOM, no framework: every value from the server is set as text, never as HTML.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { user: null, mode: "id-number" };
+
+function el(tag, props, ...children) {
+  const node = document.createElement(tag);
+  Object.entries(props || {}).forEach(([key, value]) => {
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("data-")) node.setAttribute(key, value);
+    else node[key] = value;
+  });
+  children.flat().forEach((child) => {
+    if (child !== null && child !== undefined) {
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  });
+  return node;
+}
+
+function viDate(iso) {
+  if (!iso) return "";
+  const [y, m, d] = iso.slice(0, 10).split("-");
+  return `${d}/${m}/${y}`;
+}
+
+function viDateTime(iso) {
+  if (!iso) return "";
+  return `${viDate(iso)} ${iso.slice(11, 16)}`;
+}
+
+async function api(method, path, body) {
+  const options = {
+    method,
+    credentials: "same-origin",
+    headers: { "X-Requested-With": "sohoa", Accept: "application/json" },
+  };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, options);
+  let data = null;
+  if (response.status !== 204) {
+    try { data = await response.json(); } catch (_) { data = null; }
+  }
+  if (response.status === 401 && path !== "/api/login") showLogin();
+  if (!response.ok) {
+    const message = (data && data.message) || `Lỗi ${response.status}`;
+    const error = new Error(message);
+    error.status = response.status;
+    throw error;
+  }
+  return data;
+}
+
+function say(id, text, isError) {
+  const node = $(id);
+  node.textContent = text || "";
+  node.classList.toggle("error", Boolean(isError));
+}
+
+// --- login ---------------------------------------------------------------------------------
+
+function showLogin() {
+  state.user = null;
+  $("workspace").hidden = true;
+  $("user-box").hidden = true;
+  $("login-panel").hidden = false;
+}
+
+function showWorkspace(user) {
+  state.user = user;
+  $("login-panel").hidden = true;
+  $("workspace").hidden = false;
+  $("user-box").hidden = false;
+  const roles = { staff: "cán bộ", supervisor: "lãnh đạo", admin: "quản trị" };
+  $("user-name").textContent =
+    `${user.username} (${roles[user.role] || user.role}${user.unit_code ? ", " + user.unit_code : ""})`;
+  $("audit-tab-button").hidden = !["supervisor", "admin"].includes(user.role);
+}
+
+async function login(event) {
+  event.preventDefault();
+  say("login-error", "");
+  try {
+    const data = await api("POST", "/api/login", {
+      username: $("username").value,
+      password: $("password").value,
+    });
+    $("password").value = "";
+    showWorkspace(data.user);
+  } catch (error) {
+    say("login-error", error.message, true);
+  }
+}
+
+async function logout() {
+  await api("POST", "/api/logout").catch(() => null);
+  showLogin();
+}
+
+// --- search --------------------------------------------------------------------------------
+
+function setMode(mode) {
+  state.mode = mode;
+  document.querySelectorAll("#search-form [data-mode]").forEach((row) => {
+    row.hidden = row.getAttribute("data-mode") !== mode;
+  });
+}
+
+function searchRequest() {
+  if (state.mode === "id-number") return { id_number: $("q-id").value.trim() };
+  if (state.mode === "name") return { name: $("q-name").value, date_of_birth: $("q-dob").value };
+  return { document_number: $("q-doc").value };
+}
+
+async function search(event) {
+  event.preventDefault();
+  say("search-message", "Đang tra cứu…");
+  $("results").replaceChildren();
+  try {
+    const data = await api("POST", `/api/search/${state.mode}`, searchRequest());
+    say("search-message", data.count ? `Tìm thấy ${data.count} kết quả.` : "Không tìm thấy kết quả nào.");
+    $("results").replaceChildren(...data.results.map(resultCard));
+  } catch (error) {
+    say("search-message", error.message, true);
+  }
+}
+
+function thumbnail(card) {
+  const img = el("img", { class: "thumb", alt: `Ảnh thu nhỏ ${card.doc_type_label}`, loading: "lazy" });
+  img.addEventListener("error", () => img.replaceWith(el("div", { class: "thumb-missing", text: "Chưa có ảnh thu nhỏ" })));
+  img.src = card.thumbnail_url;
+  return img;
+}
+
+function fieldList(fields) {
+  return el("dl", { class: "fields" }, fields.flatMap((f) => [el("dt", { text: f.label }), el("dd", { text: f.value })]));
+}
+
+function resultCard(card) {
+  const badges = [];
+  if (card.expired) badges.push(el("span", { class: "badge badge-expired", text: "Hết hiệu lực" }));
+  if (card.needs_review) badges.push(el("span", { class: "badge badge-review", text: "Cần rà soát" }));
+  if (card.shared) badges.push(el("span", { class: "badge badge-shared", text: "Dùng chung toàn tỉnh" }));
+  const basics = [];
+  if (card.owner_id_number) basics.push({ label: "Số định danh", value: card.owner_id_number });
+  if (card.owner_date_of_birth) basics.push({ label: "Ngày sinh", value: viDate(card.owner_date_of_birth) });
+  if (card.document_number) basics.push({ label: "Số giấy tờ", value: card.document_number });
+  if (card.valid_until) basics.push({ label: "Hiệu lực đến", value: viDate(card.valid_until) });
+  const shown = new Set(["id_number", "date_of_birth", "expiry_date", "valid_until"]);
+  const extra = card.key_fields.filter((f) => !shown.has(f.name) && f.value !== card.document_number)
+    .map((f) => ({ label: f.label, value: /^\d{4}-\d{2}-\d{2}$/.test(f.value) ? viDate(f.value) : f.value }));
+  const attach = el("button", { type: "button", class: "attach-button", text: "Gắn vào hồ sơ" });
+  attach.disabled = !card.attachable;
+  if (!card.attachable) attach.title = card.not_attachable_reason || "Không thể gắn";
+  attach.addEventListener("click", () => attachResult(card));
+  return el("article", { class: `result-card${card.expired ? " expired" : ""}`, "data-result-id": String(card.id) },
+    thumbnail(card),
+    el("div", {},
+      el("div", { class: "card-head" },
+        el("span", { class: "doc-type", text: card.doc_type_label }),
+        el("span", { class: "owner", text: card.owner_name || "(chưa rõ chủ giấy tờ)" }),
+        badges),
+      fieldList(basics.concat(extra)),
+      el("p", { class: "hint", text: `Số hóa ngày ${viDateTime(card.digitized_at)} · đơn vị ${card.unit_code || "?"} · phiên bản ${card.version}` }),
+      el("div", { class: "card-actions" },
+        el("a", { href: card.original_url, target: "_blank", rel: "noopener", text: "Xem bản gốc" }),
+        attach,
+        card.attachable ? null : el("span", { class: "reason", text: card.not_attachable_reason || "" }))));
+}
+
+// --- dossier -------------------------------------------------------------------------------
+
+function showDossier(dossier) {
+  $("reused-count").textContent = String(dossier.reused_count);
+  $("components").replaceChildren(...dossier.components.map((c) => {
+    const reused = c.status.startsWith("reused");
+    const item = el("li", { "data-component-id": String(c.id) },
+      el("span", { text: c.name }),
+      el("span", { class: `status${reused ? " reused" : ""}`, text: c.status_label }));
+    if (c.result_id) {
+      const detach = el("button", { type: "button", class: "link detach-button", text: "Gỡ" });
+      detach.addEventListener("click", () => detachComponent(dossier.code, c.id));
+      item.append(el("span", { class: "hint", text: `kết quả #${c.result_id}` }), detach);
+    }
+    return item;
+  }));
+}
+
+async function loadDossier(event) {
+  if (event) event.preventDefault();
+  const code = $("dossier-code").value.trim();
+  if (!code) return;
+  try {
+    showDossier(await api("GET", `/api/dossiers/${encodeURIComponent(code)}`));
+    say("dossier-message", "");
+  } catch (error) {
+    if (error.status === 404) {
+      showDossier({ code, reused_count: 0, components: [] });
+      say("dossier-message", "Hồ sơ chưa có thành phần nào được số hóa hoặc tái sử dụng.");
+    } else {
+      say("dossier-message", error.message, true);
+    }
+  }
+}
+
+async function attachResult(card) {
+  const body = {
+    result_id: card.id,
+    dossier_code: $("dossier-code").value.trim(),
+    component: $("component").value.trim(),
+    procedure_code: $("procedure-code").value.trim(),
+  };
+  if (!body.dossier_code || !body.component) {
+    say("dossier-message", "Nhập mã hồ sơ và tên thành phần hồ sơ trước khi gắn kết quả.", true);
+    $("dossier-code").focus();
+    return;
+  }
+  try {
+    const dossier = await api("POST", "/api/attachments", body);
+    showDossier(dossier);
+    say("dossier-message", `Đã gắn ${card.doc_type_label} của ${card.owner_name || "công dân"} vào thành phần "${body.component}".`);
+  } catch (error) {
+    say("dossier-message", error.message, true);
+  }
+}
+
+async function detachComponent(code, componentId) {
+  try {
+    const path = `/api/dossiers/${encodeURIComponent(code)}/components/${componentId}/detach`;
+    showDossier(await api("POST", path));
+    say("dossier-message", "Đã gỡ kết quả khỏi thành phần hồ sơ (vẫn lưu trong lịch sử).");
+  } catch (error) {
+    say("dossier-message", error.message, true);
+  }
+}
+
+// --- review --------------------------------------------------------------------------------
+
+function reviewItem(item) {
+  const inputs = item.fields.map((f) => el("label", {}, f.label, el("input", { name: f.name, value: f.value })));
+  const save = el("button", { type: "submit", text: "Lưu bản sửa" });
+  const form = el("form", { class: "review-item" },
+    el("div", { class: "card-head" },
+      el("span", { class: "doc-type", text: item.card.doc_type_label }),
+      el("span", { class: "owner", text: item.card.owner_name || "" }),
+      el("span", { class: "hint", text: `#${item.card.id} · phiên bản ${item.card.version}` })),
+    el("p", { class: "reason", text: item.review_reasons.join("; ") }),
+    el("div", { class: "row" }, inputs),
+    save);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const fields = {};
+    item.fields.forEach((f) => {
+      const value = form.elements[f.name].value;
+      if (value !== f.value) fields[f.name] = value;
+    });
+    if (!Object.keys(fields).length) fields[item.fields[0].name] = item.fields[0].value;
+    try {
+      const saved = await api("POST", `/api/review/${item.card.id}`, { version: item.card.version, fields });
+      await loadReview();
+      say("review-message", `Đã lưu phiên bản ${saved.card.version} của kết quả #${item.card.id}.`);
+    } catch (error) {
+      say("review-message", error.message, true);
+    }
+  });
+  return form;
+}
+
+async function loadReview() {
+  try {
+    const items = await api("GET", "/api/review");
+    $("review-list").replaceChildren(...items.map(reviewItem));
+    if (!items.length) say("review-message", "Không có kết quả nào cần rà soát.");
+  } catch (error) {
+    say("review-message", error.message, true);
+  }
+}
+
+// --- audit ---------------------------------------------------------------------------------
+
+const ACTIONS_VI = {
+  login: "Đăng nhập",
+  search: "Tra cứu",
+  attach: "Gắn vào hồ sơ",
+  attach_refused: "Gắn bị từ chối",
+  detach: "Gỡ khỏi hồ sơ",
+  view_original: "Xem bản gốc",
+  review_correction: "Sửa kết quả (rà soát)",
+};
+
+async function loadAudit() {
+  const rows = await api("GET", "/api/audit?limit=200").catch(() => []);
+  $("audit-rows").replaceChildren(...rows.map((r) => el("tr", {},
+    el("td", { text: viDateTime(r.at) }), el("td", { text: r.username }), el("td", { text: ACTIONS_VI[r.action] || r.action }),
+    el("td", { text: r.query }), el("td", { text: r.dossier_code }),
+    el("td", { class: "hash", text: r.citizen_hash.slice(0, 16) }))));
+}
+
+// --- wiring --------------------------------------------------------------------------------
+
+function showTab(id) {
+  document.querySelectorAll(".tab").forEach((tab) => tab.classList.toggle("active", tab.getAttribute("data-tab") === id));
+  document.querySelectorAll(".tab-panel").forEach((panel) => { panel.hidden = panel.id !== id; });
+  if (id === "review-tab") loadReview();
+  if (id === "audit-tab") loadAudit();
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  $("login-form").addEventListener("submit", login);
+  $("logout-button").addEventListener("click", logout);
+  $("search-form").addEventListener("submit", search);
+  $("dossier-form").addEventListener("submit", loadDossier);
+  $("review-reload").addEventListener("click", loadReview);
+  $("audit-reload").addEventListener("click", loadAudit);
+  document.querySelectorAll("input[name=mode]").forEach((radio) => radio.addEventListener("change", () => setMode(radio.value)));
+  document.querySelectorAll(".tab").forEach((tab) => tab.addEventListener("click", () => showTab(tab.getAttribute("data-tab"))));
+  try {
+    showWorkspace(await api("GET", "/api/me"));
+  } catch (_) {
+    showLogin();
+  }
+});
