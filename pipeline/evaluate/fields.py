@@ -1,0 +1,86 @@
+"""Field accuracy of extractions against ground truth (pure; no OCR, no files).
+
+The two figures the counter cares about: how many fields are exactly right, and whether any
+wrong ID number slipped through without being sent to a person.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pydantic import BaseModel, Field
+
+from schemas.fields import Extraction
+
+ID_FIELDS = frozenset({"id_number", "husband_id_number", "wife_id_number"})
+
+
+class DocumentScore(BaseModel):
+    """How one extraction compares with its truth."""
+
+    name: str
+    doc_type_truth: str
+    doc_type_found: str
+    correct: list[str] = Field(default_factory=list)
+    wrong: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    needs_review: bool = False
+    unflagged_wrong_ids: list[str] = Field(default_factory=list)
+
+
+class AccuracySummary(BaseModel):
+    documents: int = 0
+    doc_type_correct: int = 0
+    fields_total: int = 0
+    fields_correct: int = 0
+    needs_review: int = 0
+    unflagged_wrong_ids: int = 0
+    per_field_total: dict[str, int] = Field(default_factory=dict)
+    per_field_correct: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def field_accuracy(self) -> float:
+        return self.fields_correct / self.fields_total if self.fields_total else 0.0
+
+
+def score_document(
+    name: str, truth_type: str, truth: dict[str, str], extraction: Extraction
+) -> DocumentScore:
+    score = DocumentScore(
+        name=name,
+        doc_type_truth=truth_type,
+        doc_type_found=extraction.doc_type.value,
+        needs_review=extraction.needs_review,
+    )
+    for field_name, expected in truth.items():
+        found = extraction.value(field_name)
+        if found is None:
+            score.missing.append(field_name)
+        elif found == expected:
+            score.correct.append(field_name)
+        else:
+            score.wrong.append(field_name)
+            if field_name in ID_FIELDS and not extraction.needs_review:
+                score.unflagged_wrong_ids.append(field_name)
+    return score
+
+
+def summarize(scores: list[DocumentScore]) -> AccuracySummary:
+    total: Counter[str] = Counter()
+    correct: Counter[str] = Counter()
+    for s in scores:
+        for name in s.correct:
+            total[name] += 1
+            correct[name] += 1
+        for name in (*s.wrong, *s.missing):
+            total[name] += 1
+    return AccuracySummary(
+        documents=len(scores),
+        doc_type_correct=sum(s.doc_type_truth == s.doc_type_found for s in scores),
+        fields_total=sum(total.values()),
+        fields_correct=sum(correct.values()),
+        needs_review=sum(s.needs_review for s in scores),
+        unflagged_wrong_ids=sum(len(s.unflagged_wrong_ids) for s in scores),
+        per_field_total=dict(total),
+        per_field_correct=dict(correct),
+    )

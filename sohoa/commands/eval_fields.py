@@ -1,0 +1,118 @@
+"""``sohoa eval fields DIR``: per-field extraction accuracy on a labelled directory.
+
+Each image with a ``<stem>.truth.json`` next to it goes through the full pipeline (one OCR process
+per core); the command prints field accuracy and the count of wrong ID numbers that were not sent
+to review — which must be zero.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from pipeline.evaluate.fields import DocumentScore, score_document, summarize
+from pipeline.runner import run_document
+from schemas.fields import Extraction
+from schemas.settings import Settings
+
+log = logging.getLogger(__name__)
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
+
+
+def labelled_files(directory: Path) -> list[tuple[Path, Path]]:
+    pairs = []
+    for path in sorted(directory.iterdir()):
+        truth = path.with_name(f"{path.stem}.truth.json")
+        if path.suffix.lower() in IMAGE_SUFFIXES and truth.exists():
+            pairs.append((path, truth))
+    return pairs
+
+
+def _extract_one(path: Path) -> str:
+    """Runs in a worker process: the extraction as JSON (pydantic models cross as text)."""
+    with tempfile.TemporaryDirectory(prefix="sohoa-eval-") as scratch:
+        try:
+            output = run_document(path, Path(scratch), Settings())
+        except Exception:  # an evaluation counts a crash as an empty extraction and goes on
+            log.exception("evaluation of %s failed", path.name)
+            return Extraction().model_dump_json()
+    return output.result.extraction.model_dump_json()
+
+
+def _summary_table(scores: list[DocumentScore]) -> Table:
+    summary = summarize(scores)
+    table = Table(title="Độ chính xác theo trường / per-field accuracy", title_justify="left")
+    table.add_column("Trường / field")
+    table.add_column("Đúng / right", justify="right")
+    table.add_column("Tổng / total", justify="right")
+    table.add_column("Tỷ lệ", justify="right")
+    for name in sorted(summary.per_field_total):
+        total = summary.per_field_total[name]
+        right = summary.per_field_correct.get(name, 0)
+        table.add_row(name, str(right), str(total), f"{100 * right / total:.1f}%")
+    return table
+
+
+def eval_fields(
+    directory: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
+    workers: Annotated[int, typer.Option(help="Số tiến trình OCR")] = os.cpu_count() or 1,
+    min_accuracy: Annotated[float, typer.Option(help="Ngưỡng đạt (0..1)")] = 0.97,
+    show_errors: Annotated[bool, typer.Option(help="In từng trường sai")] = False,
+) -> None:
+    """Đo độ chính xác trích xuất trường / field extraction accuracy on labelled samples."""
+    console = Console()
+    pairs = labelled_files(directory)
+    if not pairs:
+        console.print(f"[red]Không có tệp mẫu có nhãn (*.truth.json) trong {directory}[/]")
+        raise typer.Exit(2)
+    truths = {path: json.loads(truth.read_text(encoding="utf-8")) for path, truth in pairs}
+    scores: list[DocumentScore] = []
+    progress = Progress(
+        TextColumn("[bold]Đánh giá[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    )
+    with progress, ProcessPoolExecutor(max_workers=workers) as pool:
+        task = progress.add_task("", total=len(pairs))
+        futures = {pool.submit(_extract_one, path): path for path, _ in pairs}
+        for future in as_completed(futures):
+            path = futures[future]
+            truth = truths[path]
+            extraction = Extraction.model_validate_json(future.result())
+            scores.append(score_document(path.name, truth["doc_type"], truth["fields"], extraction))
+            progress.advance(task)
+    scores.sort(key=lambda s: s.name)
+    summary = summarize(scores)
+    console.print(_summary_table(scores))
+    if show_errors:
+        for s in scores:
+            for name in (*s.wrong, *s.missing):
+                console.print(f"  {s.name}: {name} (cần kiểm tra={s.needs_review})")
+    console.print(
+        f"Tài liệu / documents: {summary.documents} · đúng loại / type right: "
+        f"{summary.doc_type_correct} · cần kiểm tra / review: {summary.needs_review}"
+    )
+    console.print(
+        f"[bold]Trường đúng / fields exactly right: {summary.fields_correct}/{summary.fields_total}"
+        f" = {100 * summary.field_accuracy:.2f}%[/]",
+        soft_wrap=True,
+    )
+    console.print(
+        f"[bold]Số định danh sai không bị gắn cờ kiểm tra / wrong ID numbers not flagged: "
+        f"{summary.unflagged_wrong_ids}[/]",
+        soft_wrap=True,
+    )
+    if summary.field_accuracy < min_accuracy or summary.unflagged_wrong_ids:
+        raise typer.Exit(1)
