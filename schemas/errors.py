@@ -150,6 +150,35 @@ class QueueUnavailable(TransientError):
     message_en = "The queue (Redis) is temporarily unreachable; the file is kept for later."
 
 
+# --- A job that could not finish: recorded on the scan, the file goes to quarantine -------
+
+
+class ProcessingFailed(SohoaError):
+    """An unexpected failure (a bug, an unknown tool error); retrying the same input won't help."""
+
+    code = "processing_failed"
+    message_vi = (
+        "Lỗi hệ thống khi xử lý tệp; bản gốc đã được lưu an toàn — báo quản trị viên "
+        "hoặc chạy lại bằng: sohoa jobs --retry."
+    )
+    message_en = (
+        "A system error stopped the processing; the original is stored safely — tell the "
+        "administrator or run it again with: sohoa jobs --retry."
+    )
+
+
+class WorkerCrashed(ProcessingFailed):
+    code = "worker_crashed"
+    message_vi = (
+        "Tiến trình xử lý bị dừng đột ngột nhiều lần với tệp này (có thể tệp quá nặng); "
+        "bản gốc đã được lưu an toàn."
+    )
+    message_en = (
+        "The processing worker stopped abruptly several times on this file (it may be too "
+        "heavy); the original is stored safely."
+    )
+
+
 # --- Domain errors ---------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline.runner import PipelineOutput, run_document
 from schemas.dossiers import ComponentStatus
-from schemas.errors import InputRejected, TransientError
+from schemas.errors import InputRejected, ProcessingFailed, TransientError
 from schemas.records import JobOutcome, ScanState
 from schemas.settings import Settings
 from storage.index.dossiers import components_for_scan
@@ -27,7 +27,10 @@ from workers.services import Services
 
 log = logging.getLogger(__name__)
 
-_FINISHED = {ScanState.DONE.value, ScanState.NEEDS_REVIEW.value, ScanState.QUARANTINED.value}
+# A scan in one of these states has its outcome; running its job again changes nothing.
+FINISHED_STATES = frozenset({ScanState.DONE, ScanState.NEEDS_REVIEW, ScanState.QUARANTINED})
+_FINISHED = {state.value for state in FINISHED_STATES}
+_HAS_RESULT = {ScanState.DONE.value, ScanState.NEEDS_REVIEW.value}
 _process_services: Services | None = None
 
 
@@ -108,11 +111,14 @@ def _mean_confidence(output: PipelineOutput) -> float:
 
 def _record_failure(
     scan_id: int, state: ScanState, code: str, message: str, services: Services
-) -> None:
+) -> bool:
+    """Record the failure unless a concurrent run already committed a result; False then."""
     with services.index.session() as session:
-        set_state(
-            session, get_scan(session, scan_id), state, error_code=code, error_message=message
-        )
+        scan = get_scan(session, scan_id)
+        if scan.state in _HAS_RESULT:
+            return False
+        set_state(session, scan, state, error_code=code, error_message=message)
+        return True
 
 
 def process_scan(scan_id: int, services: Services) -> JobOutcome:
@@ -131,18 +137,27 @@ def process_scan(scan_id: int, services: Services) -> JobOutcome:
             output = run_document(original, scratch / "work", services.settings, services.engine)
         except InputRejected as error:
             log.warning("scan %s quarantined: %s", scan_id, error.code)
-            _record_failure(
+            if not _record_failure(
                 scan_id, ScanState.QUARANTINED, error.code, error.staff_message(), services
-            )
+            ):
+                return JobOutcome.DUPLICATE
             return JobOutcome.QUARANTINED
-        prefix = upload_artefacts(services.store, output, version)
+        prefix = upload_artefacts(
+            services.store, output, version, secret_key=services.settings.api.secret_key
+        )
         return _commit(scan_id, output, version, prefix, services)
     except TransientError:
         _try_requeue_state(scan_id, services)
         raise
     except Exception as error:  # a bug or an unknown tool failure: record it, keep the worker up
+        # A run of the same scan on another worker (a worker wrongly thought dead) may have
+        # committed this version first; its unique (scan_id, version) row makes ours fail here.
         log.exception("scan %s failed", scan_id)
-        _record_failure(scan_id, ScanState.FAILED, "internal_error", repr(error)[:500], services)
+        failure = ProcessingFailed(repr(error)[:400])
+        if not _record_failure(
+            scan_id, ScanState.FAILED, failure.code, failure.staff_message(), services
+        ):
+            return JobOutcome.DUPLICATE
         return JobOutcome.FAILED
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -1,45 +1,22 @@
-"""Opening the index: one engine per process, SQLite tuned for several writer processes."""
+"""Opening the index: one engine per process, the schema brought up to date by migrations."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from schemas.errors import IndexUnavailable
-from storage.index.schema import Base
+from storage.index import migrate
+from storage.index.engine import make_engine
 
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
-def make_engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"connect_timeout": 5}
-    )
+__all__ = ["Index", "make_engine"]
 
 
 class Index:
-    """The index connection: a session factory plus schema creation."""
+    """The index connection: a session factory plus schema migration."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -47,10 +24,16 @@ class Index:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def create_schema(self) -> None:
+        """Run the Alembic migrations up to head: idempotent, safe from concurrent processes.
+
+        An unreachable database, or one whose migration lock stays taken, is retryable.
+        """
         try:
-            Base.metadata.create_all(self.engine)
+            migrate.upgrade(self.engine)
         except (OperationalError, InterfaceError) as exc:
             raise IndexUnavailable(str(exc.orig)[:200]) from exc
+        except TimeoutError as exc:
+            raise IndexUnavailable(str(exc)[:200]) from exc
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -4,6 +4,10 @@ Visibility: a unit's staff see their unit's results plus results shared province
 ``None`` unit (admins) sees everything. Name search is accent-insensitive and forgives one typo:
 candidates are the people born that day (indexed), kept when the folded names are at most one
 edit apart — a birth date narrows 100,000 results to a handful, so no fuzzy index is needed.
+Both engines run it on the same indexes (``tests/test_index_name_search.py`` checks the plans).
+PostgreSQL also gets a pg_trgm index on the folded names (migration 0001) for name-only lookups;
+it is not used as a prefilter here, since ``similarity`` above a threshold can drop a one-typo
+match on a short name that SQLite would return, and both engines must answer alike.
 """
 
 from __future__ import annotations

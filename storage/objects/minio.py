@@ -85,6 +85,18 @@ class MinioObjectStore:
             region=settings.minio_region,
             http_client=http,
         )
+        # Browsers may reach MinIO under another name than the workers do (compose: "minio").
+        public = settings.minio_public_endpoint
+        self._signer = self._client
+        if public:
+            host, tls = _split_endpoint(public, secure)
+            self._signer = Minio(
+                host,
+                access_key=settings.minio_access_key or None,
+                secret_key=settings.minio_secret_key or None,
+                secure=tls,
+                region=settings.minio_region,  # known region: signing needs no request
+            )
         self._bucket_ready = False
 
     @property
@@ -241,7 +253,7 @@ class MinioObjectStore:
             seconds=check_presign_seconds(self._presign_seconds if seconds is None else seconds)
         )
         with self._translated(key):
-            return str(self._client.presigned_get_object(self._bucket, key, expires=expires))
+            return str(self._signer.presigned_get_object(self._bucket, key, expires=expires))
 
     def check(self) -> None:
         """Reach the server and make sure the bucket exists (creating it if needed)."""
