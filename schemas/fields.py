@@ -43,6 +43,19 @@ class ExtractedField(BaseModel):
     repaired: bool = False
 
 
+class CrossCheck(BaseModel):
+    """A field read two ways (e.g. the card's QR code and OCR), and whether they agree.
+
+    ``observed`` is None when the second source did not yield the field at all.
+    """
+
+    field: str
+    source: str = "qr"
+    expected: str
+    observed: str | None = None
+    agrees: bool
+
+
 class Extraction(BaseModel):
     """The classified document and its fields, with the review decision."""
 
@@ -52,6 +65,7 @@ class Extraction(BaseModel):
     needs_review: bool = False
     review_reasons: list[str] = Field(default_factory=list)
     rules_version: str = ""
+    cross_checks: list[CrossCheck] = Field(default_factory=list)
 
     def value(self, name: str) -> str | None:
         field = self.fields.get(name)

@@ -38,6 +38,14 @@ class Line(BaseModel):
         return min(w.confidence for w in self.words)
 
 
+class DecodedCode(BaseModel):
+    """A machine-readable code (QR) found on a page, read before OCR."""
+
+    text: str
+    format: str = "QRCode"
+    box: Box | None = None
+
+
 class PageStatus(StrEnum):
     OK = "ok"
     TEXT_LAYER = "text_layer"  # born-digital page: text taken from the PDF, not OCR
@@ -57,6 +65,7 @@ class PageText(BaseModel):
     error_message: str = ""
     stages: list[StageRecord] = Field(default_factory=list)
     ocr_seconds: float = 0.0
+    codes: list[DecodedCode] = Field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -18,7 +18,7 @@ from schemas.fields import DocType, ExtractedField, Extraction
 from schemas.ocr import OcrDocument
 from schemas.settings import ReviewSettings
 
-RULES_VERSION = "2025.1"
+RULES_VERSION = "2025.2"  # 2025.2: the 2021 card QR code overrides OCR
 
 __all__ = ["RULES_VERSION", "extract"]
 
@@ -35,11 +35,14 @@ def extract(
     A caller-given ``doc_type`` is trusted (confidence 1.0). ``today`` bounds "not in the
     future" checks; tests pin it.
     """
+    from pipeline.extract import qr_override  # here: it imports pipeline.codes_payloads
+
     today = today or date.today()
     if doc_type is None:
         from pipeline.classify import classify  # here: pipeline.classify imports this package
 
-        doc_type, type_confidence = classify(ocr)
+        doc_type, confidence = classify(ocr)
+        doc_type, type_confidence = qr_override.classify_by_qr(ocr, doc_type, confidence, today)
     else:
         type_confidence = 1.0
     rules = rules_for(doc_type)
@@ -49,7 +52,8 @@ def extract(
         fields = resolve_all(rules, locate(lines, rules), lines, today)
         check_dates(rules, fields, today)
         decision.penalize(fields)
-    reasons = decision.reasons(rules, doc_type, type_confidence, fields, review)
+    checks, qr_reasons = qr_override.apply_card_qr(ocr, doc_type, fields, today)
+    reasons = decision.reasons(rules, doc_type, type_confidence, fields, review) + qr_reasons
     return Extraction(
         doc_type=doc_type,
         doc_type_confidence=round(type_confidence, 4),
@@ -57,4 +61,5 @@ def extract(
         needs_review=bool(reasons),
         review_reasons=reasons,
         rules_version=RULES_VERSION,
+        cross_checks=checks,
     )
