@@ -1,6 +1,6 @@
 """Object-storage test servers: moto's S3 server on loopback, and a real MinIO if configured.
 
-Import the fixtures into a test module (``from storage_fixtures import moto_endpoint``).
+Import the fixtures into a test module (``from tests.storage_fixtures import moto_endpoint``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from api_fixtures import BIRTH, CITIZEN_ID, ApiEnv, api_fixture  # noqa: F401
+from tests.api_fixtures import BIRTH, CITIZEN_ID, ApiEnv, api_fixture  # noqa: F401
 
 from sohoa.api.logmask import MaskIdNumbers
 

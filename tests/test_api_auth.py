@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from api_fixtures import DOSSIER, PASSWORD, UNIT, ApiEnv, api_fixture  # noqa: F401
+from tests.api_fixtures import DOSSIER, PASSWORD, UNIT, ApiEnv, api_fixture  # noqa: F401
 from sqlalchemy import update
 
 from sohoa.api.auth import COOKIE_NAME, issue_token, read_token

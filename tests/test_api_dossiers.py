@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from api_fixtures import (  # noqa: F401 - api_fixture is the "api" fixture
+from tests.api_fixtures import (  # noqa: F401 - api_fixture is the "api" fixture
     BIRTH,
     DOSSIER,
     EXPIRED_CARD,

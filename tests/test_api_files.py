@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from api_fixtures import BIRTH, OTHER_UNIT, ApiEnv, api_fixture  # noqa: F401
+from tests.api_fixtures import BIRTH, OTHER_UNIT, ApiEnv, api_fixture  # noqa: F401
 from PIL import Image
 
 from storage import keys

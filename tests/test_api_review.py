@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api_fixtures import BIRTH, CITIZEN_ID, OTHER_UNIT, ApiEnv, api_fixture  # noqa: F401
+from tests.api_fixtures import BIRTH, CITIZEN_ID, OTHER_UNIT, ApiEnv, api_fixture  # noqa: F401
 from sqlalchemy import select
 
 from storage.index.audit import read_audit

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from api_fixtures import (  # noqa: F401 - api_fixture is the "api" fixture
+from tests.api_fixtures import (  # noqa: F401 - api_fixture is the "api" fixture
     BIRTH,
     CITIZEN_ID,
     EXPIRED_CARD,

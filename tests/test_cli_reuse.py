@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from api_fixtures import BIRTH, CITIZEN_ID, DOSSIER, EXPIRED_CARD, seed_result
+from tests.api_fixtures import BIRTH, CITIZEN_ID, DOSSIER, EXPIRED_CARD, seed_result
 from typer.testing import CliRunner
 
 from schemas.settings import Settings

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from api_fixtures import BIRTH, CITIZEN_ID, DOSSIER, OTHER_UNIT, UNIT, seed_result
+from tests.api_fixtures import BIRTH, CITIZEN_ID, DOSSIER, OTHER_UNIT, UNIT, seed_result
 
 from sohoa.api.requests import AttachRequest, IdNumberSearch, NameSearch
 from sohoa.api.reuse_service import ReuseDesk

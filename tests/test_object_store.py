@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from storage_fixtures import (
+from tests.storage_fixtures import (
     closed_loopback_port,
     drop_bucket,
     moto_endpoint,  # noqa: F401 - a fixture: pytest finds it by name

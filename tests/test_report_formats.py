@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
-from report_fixture import BY_UNIT, END, MONTHS, OVERALL, START, U1, build_fixture
+from tests.report_fixture import BY_UNIT, END, MONTHS, OVERALL, START, U1, build_fixture
 from rich.console import Console
 from typer.testing import CliRunner
 

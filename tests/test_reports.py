@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
-from report_fixture import (
+from tests.report_fixture import (
     BY_FIELD_DIGITIZATION,
     BY_FIELD_REUSE,
     BY_PROCEDURE_DIGITIZATION,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from api_fixtures import BIRTH, CITIZEN_ID, DOSSIER, PASSWORD, add_users, seed_result
+from tests.api_fixtures import BIRTH, CITIZEN_ID, DOSSIER, PASSWORD, add_users, seed_result
 
 from schemas.settings import Settings
 from sohoa.api.app import create_app
