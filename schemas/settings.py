@@ -19,6 +19,7 @@ class StorageSettings(BaseModel):
     backend: Literal["local", "minio"] = "local"
     local_root: Path = Path("var/objects")
     minio_endpoint: str = ""
+    minio_public_endpoint: str = ""  # host:port browsers use for presigned links; "" = same
     minio_access_key: str = ""
     minio_secret_key: str = ""
     minio_bucket: str = "sohoa"
@@ -41,7 +42,12 @@ class QueueSettings(BaseModel):
     reocr_queue: str = "sohoa-reocr"
     maintenance_queue: str = "sohoa-maintenance"
     job_timeout_seconds: int = 1800
+    # Backoff for transient errors (storage, database down) and for jobs of a worker that died.
     retry_intervals_seconds: list[int] = Field(default_factory=lambda: [10, 60, 300])
+    # How often a worker looks for jobs left behind by dead workers (rq's default is 10 min).
+    worker_maintenance_seconds: int = 60
+    # A scan whose worker died this many times is marked failed instead of requeued again.
+    max_attempts: int = 5
 
 
 class OcrSettings(BaseModel):
@@ -55,6 +61,9 @@ class OcrSettings(BaseModel):
     tesseract_cmd: str = "tesseract"
     poppler_path: str = ""
     searchable_pdf: bool = True
+    use_text_layer: bool = True  # born-digital PDF pages keep their own text (if it is real)
+    retry_below_confidence: float = 0.60  # poorer pages get an OSD check and a second try
+    noise_confidence: float = 0.60  # below this, symbol-only words and wordless lines go (0: keep)
 
 
 class PreprocessSettings(BaseModel):
@@ -66,7 +75,15 @@ class PreprocessSettings(BaseModel):
     normalize_contrast: bool = True
     binarize: bool = False
     crop_border: bool = True
+    upscale: bool = True
     max_skew_degrees: float = 20.0
+    min_skew_degrees: float = 0.15  # smaller angles are left alone (rotation blurs a little)
+    denoise_method: Literal["median", "gaussian", "nlmeans", "none"] = "median"
+    white_point: int = Field(255, ge=128, le=255)  # after flattening, >= this becomes white
+    binarize_method: Literal["otsu", "adaptive"] = "otsu"
+    min_text_height_px: float = 11.0  # median letter height (px) below which a page is enlarged
+    upscale_target_px: float = 20.0  # ... to about this height, at most max_upscale times
+    max_upscale: float = 2.0
 
 
 class LimitSettings(BaseModel):
@@ -83,13 +100,30 @@ class ReviewSettings(BaseModel):
     min_field_confidence: float = 0.70
 
 
+class CodesSettings(BaseModel):
+    """QR codes read before OCR, blank-page detection and batch splitting by separator sheets."""
+
+    enabled: bool = True
+    # The upscale/binarisation retries run on the whole page only up to this size (cards,
+    # low-dpi renders); bigger pages retry only where a code was detected but not decoded.
+    retry_max_pixels: int = 2_000_000
+    split_dpi: int = 100  # batch files are rendered at this resolution to find separators
+    blank_max_ink: float = 0.0002  # ink coverage (share of the page) below which it is blank
+
+
 class WatchSettings(BaseModel):
     """The scanner's drop folders."""
 
     drop_dirs: list[Path] = Field(default_factory=lambda: [Path("var/drop")])
-    work_dir: Path = Path("var/intake")
-    stable_seconds: float = 2.0
-    rescan_seconds: float = 10.0
+    work_dir: Path = Path("var/intake")  # processing/, done/ and quarantine/ live here
+    stable_seconds: float = 2.0  # size and mtime unchanged this long → written completely
+    rescan_seconds: float = 10.0  # full walk of the drop folders (shares without inotify)
+    # A file that looks incomplete (PDF without %%EOF, empty…) but has not changed for this
+    # long is taken anyway, so triage quarantines it with a reason instead of waiting forever.
+    max_wait_seconds: float = 120.0
+    poll_seconds: float = 1.0  # one watcher pass this often
+    retry_seconds: float = 15.0  # after the queue, storage or index was unreachable
+    maintenance_seconds: float = 60.0  # requeue scans whose jobs were lost (rq mode)
 
 
 class ApiSettings(BaseModel):
@@ -99,6 +133,18 @@ class ApiSettings(BaseModel):
     port: int = 8000
     secret_key: str = "change-me"
     token_hours: int = 10
+
+
+class ReocrSettings(BaseModel):
+    """Batch re-OCR of stored scans: when a new version becomes current, pace, recovery."""
+
+    policy: Literal["not_worse", "improved_only", "always", "never"] = "not_worse"
+    confidence_epsilon: float = 0.01  # mean confidences closer than this count as equal
+    throttle_pages_per_minute: float = 0.0  # 0: as fast as the workers go
+    # A claim older than this belongs to a dead process (rq kills jobs at job_timeout_seconds).
+    stale_running_seconds: float = 2400.0
+    max_in_flight: int = 20  # queue mode: items handed to rq and not yet finished
+    poll_seconds: float = 2.0  # queue mode: how often progress is read from the index
 
 
 class Settings(BaseSettings):
@@ -116,8 +162,10 @@ class Settings(BaseSettings):
     preprocess: PreprocessSettings = Field(default_factory=PreprocessSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
+    codes: CodesSettings = Field(default_factory=CodesSettings)
     watch: WatchSettings = Field(default_factory=WatchSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    reocr: ReocrSettings = Field(default_factory=ReocrSettings)
 
     @classmethod
     def rooted_at(cls, data_dir: Path, **overrides: object) -> Settings:

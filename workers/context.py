@@ -28,12 +28,25 @@ def write_sidecar(path: Path, context: DossierContext) -> Path:
     return target
 
 
+def _problems(error: ValidationError) -> str:
+    """The validators' own sentences (Vietnamese), without pydantic's boilerplate."""
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"])
+        message = str(item["msg"]).removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)[:300]
+
+
 def _from_sidecar(sidecar: Path) -> DossierContext:
     try:
         data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InvalidDossierContext(f"{sidecar.name}: không đọc được JSON ({exc})"[:300]) from exc
+    try:
         return DossierContext.model_validate(data)
-    except (OSError, ValueError, ValidationError) as exc:
-        raise InvalidDossierContext(f"{sidecar.name}: {str(exc)[:300]}") from exc
+    except ValidationError as exc:
+        raise InvalidDossierContext(f"{sidecar.name}: {_problems(exc)}") from exc
 
 
 def _from_folders(path: Path, drop_root: Path) -> DossierContext | None:
@@ -49,7 +62,7 @@ def _from_folders(path: Path, drop_root: Path) -> DossierContext | None:
     try:
         return DossierContext(dossier_code=code, component=path.stem, unit_code=unit)
     except ValidationError as exc:
-        raise InvalidDossierContext(f"{code}: {str(exc)[:300]}") from exc
+        raise InvalidDossierContext(f"{code}: {_problems(exc)}") from exc
 
 
 def context_for(path: Path, drop_root: Path) -> DossierContext | None:

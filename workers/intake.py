@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import BaseModel
+from sqlalchemy import select
 
 from pipeline.triage import sha256_file, sniff
 from schemas.dossiers import ComponentStatus, DossierContext
@@ -16,7 +17,8 @@ from schemas.records import ScanState
 from storage import keys
 from storage.index.dossiers import ensure_component, ensure_dossier
 from storage.index.events import record_digitized
-from storage.index.scans import register_scan
+from storage.index.scans import register_scan, set_state
+from storage.index.tables import Result, Scan
 from workers.services import Services
 
 
@@ -31,8 +33,12 @@ class IntakeReceipt(BaseModel):
         return self.state is ScanState.QUEUED
 
 
-def ingest_file(path: Path, context: DossierContext | None, services: Services) -> IntakeReceipt:
-    """Store the original (idempotent) and register the scan and its dossier component."""
+def store_original(path: Path, services: Services) -> tuple[str, str]:
+    """Put the file into object storage under its content hash (once); (sha256, key).
+
+    Also used for a file whose dossier context is rejected: it goes to quarantine, but its
+    bytes are kept so a corrected re-drop finds them already stored.
+    """
     sha256 = sha256_file(path)
     with path.open("rb") as handle:
         media_type = sniff(handle.read(2048))
@@ -43,6 +49,18 @@ def ingest_file(path: Path, context: DossierContext | None, services: Services) 
         content_type=media_type.value if media_type else "application/octet-stream",
         metadata={"filename": path.name},
     )
+    return sha256, key
+
+
+def scan_id_for(sha256: str, services: Services) -> int | None:
+    """The scan registered for this content, if any (the watcher finds its files again)."""
+    with services.index.session() as session:
+        return session.scalars(select(Scan.id).where(Scan.sha256 == sha256)).first()
+
+
+def ingest_file(path: Path, context: DossierContext | None, services: Services) -> IntakeReceipt:
+    """Store the original (idempotent) and register the scan and its dossier component."""
+    sha256, key = store_original(path, services)
     with services.index.session() as session:
         scan, created = register_scan(
             session,
@@ -52,6 +70,8 @@ def ingest_file(path: Path, context: DossierContext | None, services: Services) 
             original_key=key,
             unit_code=context.resolved_unit() if context else "",
         )
+        if scan.state == ScanState.FAILED.value:  # a system failure: dropping it again retries
+            set_state(session, scan, ScanState.QUEUED)
         if context is not None:
             dossier = ensure_dossier(session, context)
             component = ensure_component(session, dossier, context)
@@ -60,6 +80,10 @@ def ingest_file(path: Path, context: DossierContext | None, services: Services) 
             if already and component.status != ComponentStatus.DIGITIZED.value:
                 record_digitized(session, component)
                 component.status = ComponentStatus.DIGITIZED.value
+            if already and component.result_id is None:  # a late duplicate: link the result
+                component.result_id = session.scalars(
+                    select(Result.id).where(Result.scan_id == scan.id, Result.is_current)
+                ).first()
         return IntakeReceipt(
             scan_id=scan.id, sha256=sha256, created=created, state=ScanState(scan.state)
         )

@@ -1,12 +1,49 @@
-"""Starting an rq worker on sohoa's queues, intake first (counter work before batch re-OCR)."""
+"""Starting an rq worker on sohoa's queues, intake first (counter work before batch re-OCR).
+
+Several workers may run on several machines against one Redis; each forks a work horse per job,
+so a crash inside a job (OOM, a tool gone wild) never takes the worker down, and rq retries it.
+"""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
+from redis.exceptions import RedisError
 from rq import Worker
 
+from schemas.errors import QueueUnavailable
 from workers.jobs import bind_services
+from workers.queue_admin import release_dead_workers_jobs
 from workers.queues import RqQueue
 from workers.services import Services
+
+log = logging.getLogger(__name__)
+
+
+class SohoaWorker(Worker):
+    """rq's forking worker plus two things sohoa needs."""
+
+    sohoa_services: Services | None = None
+    sohoa_queue: RqQueue | None = None
+
+    def main_work_horse(self, *args: Any, **kwargs: Any) -> None:
+        # Database connections inherited through fork() are shared with the parent: a horse
+        # killed mid-transaction would corrupt them. Drop them (without closing) in the child.
+        if self.sohoa_services is not None:
+            self.sohoa_services.index.engine.dispose(close=False)
+        super().main_work_horse(*args, **kwargs)
+
+    def run_maintenance_tasks(self) -> None:
+        # Also at start-up: jobs of workers that died on this machine are retried right away.
+        if self.sohoa_queue is not None:
+            try:
+                released = release_dead_workers_jobs(self.sohoa_queue)
+            except QueueUnavailable:
+                released = []
+            for job_id in released:
+                log.warning("việc %s của tiến trình đã chết được trả lại hàng đợi", job_id)
+        super().run_maintenance_tasks()
 
 
 def run_worker(
@@ -15,15 +52,18 @@ def run_worker(
     """Work until stopped (or, with burst, until the queues are empty)."""
     settings = services.settings.queue
     rq = RqQueue(settings)
-    names = queue_names or [
-        settings.intake_queue,
-        settings.maintenance_queue,
-        settings.reocr_queue,
-    ]
+    names = queue_names or rq.names
     bind_services(services)
-    worker = Worker(
+    services.index.dispose()  # nothing pooled in the parent for horses to inherit
+    worker = SohoaWorker(
         [rq.queue(name) for name in names],
         connection=rq.connection,
         serializer=rq.queue(names[0]).serializer,
+        maintenance_interval=settings.worker_maintenance_seconds,
     )
-    return bool(worker.work(burst=burst, with_scheduler=True))
+    worker.sohoa_services = services
+    worker.sohoa_queue = rq
+    try:
+        return bool(worker.work(burst=burst, with_scheduler=True))
+    except RedisError as exc:
+        raise QueueUnavailable(str(exc)[:200]) from exc

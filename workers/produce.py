@@ -1,0 +1,66 @@
+"""Producing one version of a stored scan: download the original, run the pipeline, upload.
+
+Shared by first processing and re-OCR. Nothing here touches the index: the caller commits a
+result row pointing at the uploaded prefix, and until then staff cannot see the objects. A retry
+with the same version number overwrites the same keys, so a crash before the commit leaves no
+duplicate behind.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.compare import mean_field_confidence
+from pipeline.runner import PipelineOutput, run_document
+from storage.index.tables import Result
+from workers.artefacts import upload_artefacts
+from workers.services import Services
+
+
+@dataclass(frozen=True)
+class Produced:
+    """The pipeline's output (its scratch files are gone) and the version's object prefix."""
+
+    output: PipelineOutput
+    prefix: str
+    version: int
+
+
+def produce_version(services: Services, original_key: str, version: int, *, label: str) -> Produced:
+    """Run the current settings' pipeline on the original and store it as ``version``.
+
+    Bad input raises ``InputRejected`` before anything is uploaded.
+    """
+    tmp_root = services.settings.data_dir / "tmp"
+    tmp_root.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f"{label}-", dir=tmp_root))
+    try:
+        original = scratch / "original"
+        services.store.download(original_key, original)
+        output = run_document(original, scratch / "work", services.settings, services.engine)
+        prefix = upload_artefacts(
+            services.store, output, version, secret_key=services.settings.api.secret_key
+        )
+        return Produced(output=output, prefix=prefix, version=version)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def result_row(scan_id: int, produced: Produced) -> Result:
+    """A result row for the produced version; the caller adds dossier context and saves it."""
+    result = produced.output.result
+    extraction = result.extraction
+    return Result(
+        scan_id=scan_id,
+        version=produced.version,
+        doc_type=extraction.doc_type.value,
+        fields={name: f.value for name, f in extraction.fields.items()},
+        needs_review=extraction.needs_review,
+        review_reasons=list(extraction.review_reasons),
+        mean_confidence=mean_field_confidence(extraction),
+        engine=result.engine.model_dump(),
+        derived_prefix=produced.prefix,
+    )
