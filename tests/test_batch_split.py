@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import time
 from functools import cache
 from pathlib import Path
 
@@ -200,3 +201,28 @@ def test_files_without_separators_are_not_batches(tmp_path: Path) -> None:
     for path in (plain, single, broken):
         assert split_if_batch(path, None, services) is None
     assert list(services.store.list("originals/")) == []
+
+
+def test_watcher_splits_a_dropped_batch(settings: Settings) -> None:
+    """The drop folder hands a batch scan to the splitter: one queued scan per component."""
+    from tests.intake_helpers import RecordingQueue, fast_watch
+    from workers.watch import DropWatcher
+
+    services = Services.open(fast_watch(settings))
+    drop = settings.watch.drop_dirs[0]
+    drop.mkdir(parents=True, exist_ok=True)
+    pages = [_sep("A", 1), _doc(2), _blank(3), _sep("B", 4), _doc(5), _doc(6)]
+    write_multipage_pdf(pages, drop / "batch.pdf")
+    queue = RecordingQueue()
+    watcher = DropWatcher(services, queue)
+    for _ in range(60):
+        if watcher.scan_once(full=True).taken:
+            break
+        time.sleep(0.1)
+    assert len(queue.enqueued) == 2
+    with services.index.session() as session:
+        names = sorted(
+            c.name for scan_id in queue.enqueued for c in components_for_scan(session, scan_id)
+        )
+    assert names == ["Giấy chứng nhận kết hôn", "Tờ khai đăng ký khai sinh"]
+    assert not (drop / "batch.pdf").exists()

@@ -75,3 +75,22 @@ def test_corrupt_file_is_quarantined_with_reason(tmp_path: Path, services: Servi
         assert scan.error_code == "corrupt_file"
         assert "quét lại" in scan.error_message
     assert services.store.exists(keys.original_key(receipt.sha256))
+
+
+@pytest.mark.ocr
+def test_one_stop_qr_gives_context_when_none_came(tmp_path: Path, services: Services) -> None:
+    """A result printed by the one-stop system carries its dossier; no sidecar is needed."""
+    from tests.codes_helpers import certificate, with_qr
+
+    code = "000.00.20.H12-240320-0042"
+    page = with_qr(certificate(DocType.BIRTH_CERTIFICATE, 5), f"MOTCUA|{code}|1.001193||KQ")
+    path = tmp_path / "ket-qua.png"
+    page.save(path, dpi=(300, 300))
+    receipt = ingest_file(path, None, services)
+    assert process_scan(receipt.scan_id, services) in (JobOutcome.DONE, JobOutcome.NEEDS_REVIEW)
+    with services.index.session() as session:
+        component = session.scalars(select(DossierComponent)).one()
+        result = session.scalars(select(Result)).one()
+        assert component.scan_id == receipt.scan_id and component.kind == "result"
+        assert component.status == "digitized"
+        assert (result.dossier_code, result.kind) == (code, "result")

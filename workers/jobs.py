@@ -12,16 +12,19 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
+from pipeline.codes_payloads import context_from_codes
 from pipeline.runner import PipelineOutput, run_document
 from schemas.dossiers import ComponentStatus
 from schemas.errors import InputRejected, ProcessingFailed, TransientError
 from schemas.records import JobOutcome, ScanState
 from schemas.settings import Settings
-from storage.index.dossiers import components_for_scan
+from storage.index.dossiers import components_for_scan, ensure_component, ensure_dossier
 from storage.index.events import record_digitized
 from storage.index.results import save_version
 from storage.index.scans import get_scan, set_state
-from storage.index.tables import Dossier, Result
+from storage.index.tables import Dossier, DossierComponent, Result
 from workers.artefacts import upload_artefacts
 from workers.services import Services
 
@@ -69,7 +72,9 @@ def _commit(
     extraction = result.extraction
     with services.index.session() as session:
         scan = get_scan(session, scan_id)
-        components = components_for_scan(session, scan_id)
+        components = components_for_scan(session, scan_id) or _components_from_codes(
+            session, scan_id, output
+        )
         first = components[0] if components else None
         row = Result(
             scan_id=scan_id,
@@ -101,6 +106,19 @@ def _commit(
         state = ScanState.NEEDS_REVIEW if extraction.needs_review else ScanState.DONE
         set_state(session, scan, state)
     return JobOutcome.NEEDS_REVIEW if extraction.needs_review else JobOutcome.DONE
+
+
+def _components_from_codes(
+    session: Session, scan_id: int, output: PipelineOutput
+) -> list[DossierComponent]:
+    """No sidecar or folder gave a dossier: a one-stop QR code on the paper may (issue #12)."""
+    codes = (code for page in output.result.ocr.pages for code in page.codes)
+    context = context_from_codes(codes)
+    if context is None:
+        return []
+    component = ensure_component(session, ensure_dossier(session, context), context)
+    component.scan_id = scan_id
+    return [component]
 
 
 def _mean_confidence(output: PipelineOutput) -> float:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from storage.objects import ObjectStore, open_object_store
-
 from pipeline.ocr import OcrEngine, TesseractEngine
 from schemas.settings import Settings
 from storage.index.db import Index
+from storage.objects import ObjectStore, open_object_store
 
 
 @dataclass
