@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 from schemas.errors import NotFound
 from schemas.reocr import BatchStatus, BatchSummary, ItemState
-from storage.index.reocr import pending_items, set_status, summarize_batch
+from storage.index.reocr import pending_items, set_status
+from storage.index.reocr_summary import summarize_batch
 from workers.queues import RqQueue
 from workers.reocr import run_item
 from workers.reocr_queue import enqueue_reocr_item, reocr_job_live

@@ -59,13 +59,20 @@ def primary_person(people: list[ResultPerson]) -> ResultPerson | None:
     return people[0] if people else None
 
 
-def save_version(session: Session, result: Result) -> Result:
-    """Add a result version and make it the scan's current one (in the caller's transaction)."""
-    session.execute(update(Result).where(Result.scan_id == result.scan_id).values(is_current=False))
-    old_ids = select(Result.id).where(Result.scan_id == result.scan_id)
-    session.execute(
-        update(ResultPerson).where(ResultPerson.result_id.in_(old_ids)).values(is_current=False)
-    )
+def save_version(session: Session, result: Result, *, make_current: bool = True) -> Result:
+    """Add a result version (in the caller's transaction), by default as the scan's current one.
+
+    With ``make_current=False`` (a re-OCR that came out worse) the version is only kept for the
+    record: it and its people are not current, and the current version is left as it is.
+    """
+    if make_current:
+        session.execute(
+            update(Result).where(Result.scan_id == result.scan_id).values(is_current=False)
+        )
+        old_ids = select(Result.id).where(Result.scan_id == result.scan_id)
+        session.execute(
+            update(ResultPerson).where(ResultPerson.result_id.in_(old_ids)).values(is_current=False)
+        )
     people = people_of(result.fields)
     owner = primary_person(people)
     if owner is not None:
@@ -81,11 +88,12 @@ def save_version(session: Session, result: Result) -> Result:
     result.valid_until = next(
         (parse_iso(result.fields[k]) for k in VALID_UNTIL_FIELDS if result.fields.get(k)), None
     )
-    result.is_current = True
+    result.is_current = make_current
     session.add(result)
     session.flush()
     for person in people:
         person.result_id = result.id
+        person.is_current = make_current
         session.add(person)
     session.flush()
     return result
