@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pipeline.codes_payloads import context_from_codes
@@ -62,7 +63,10 @@ def _begin(scan_id: int, services: Services) -> tuple[str, int] | None:
             return None
         set_state(session, scan, ScanState.PROCESSING)
         scan.attempts += 1
-        return scan.original_key, scan.current_version + 1
+        # Highest stored version + 1: re-OCR may have kept a non-current version above the
+        # current one; a retry after a crash before the commit reuses the same number.
+        latest = session.scalar(select(func.max(Result.version)).where(Result.scan_id == scan_id))
+        return scan.original_key, (latest or 0) + 1
 
 
 def _commit(
