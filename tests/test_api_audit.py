@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from tests.api_fixtures import BIRTH, CITIZEN_ID, ApiEnv, api_fixture  # noqa: F401
-
 from sohoa.api.logmask import MaskIdNumbers
+from tests.api_fixtures import BIRTH, CITIZEN_ID, ApiEnv, api_fixture  # noqa: F401
 
 
 def _search(api: ApiEnv, user: str) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 
 import pytest
-from tests.api_fixtures import DOSSIER, PASSWORD, UNIT, ApiEnv, api_fixture  # noqa: F401
 from sqlalchemy import update
 
 from sohoa.api.auth import COOKIE_NAME, issue_token, read_token
 from sohoa.api.errors import NotAuthenticated
 from storage.index.audit import read_audit
 from storage.index.users import StaffUser
+from tests.api_fixtures import DOSSIER, PASSWORD, UNIT, ApiEnv, api_fixture  # noqa: F401
 
 PROTECTED = [
     ("GET", "/api/me", None),

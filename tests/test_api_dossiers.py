@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sqlalchemy import select
+
+from storage.index.audit import citizen_hash, read_audit
+from storage.index.tables import ReuseEvent
 from tests.api_fixtures import (  # noqa: F401 - api_fixture is the "api" fixture
     BIRTH,
     DOSSIER,
@@ -13,10 +17,6 @@ from tests.api_fixtures import (  # noqa: F401 - api_fixture is the "api" fixtur
     ApiEnv,
     api_fixture,
 )
-from sqlalchemy import select
-
-from storage.index.audit import citizen_hash, read_audit
-from storage.index.tables import ReuseEvent
 
 
 def _attach(

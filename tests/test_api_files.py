@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from tests.api_fixtures import BIRTH, OTHER_UNIT, ApiEnv, api_fixture  # noqa: F401
 from PIL import Image
 
 from storage import keys
 from storage.index.audit import read_audit
 from storage.index.tables import Scan
+from tests.api_fixtures import BIRTH, OTHER_UNIT, ApiEnv, api_fixture  # noqa: F401
 
 
 def test_thumbnail_is_made_once_and_cached(api: ApiEnv) -> None:

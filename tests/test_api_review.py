@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tests.api_fixtures import BIRTH, CITIZEN_ID, OTHER_UNIT, ApiEnv, api_fixture  # noqa: F401
 from sqlalchemy import select
 
 from storage.index.audit import read_audit
 from storage.index.tables import Result, Scan
+from tests.api_fixtures import BIRTH, CITIZEN_ID, OTHER_UNIT, ApiEnv, api_fixture  # noqa: F401
 
 UNSURE = {**BIRTH, "full_name": "NGUYEN VAN DUC", "sex": "Nm"}
 

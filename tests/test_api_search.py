@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 
 import pytest
+
+from storage.index.audit import citizen_hash, read_audit
+from storage.index.search import within_one_edit
 from tests.api_fixtures import (  # noqa: F401 - api_fixture is the "api" fixture
     BIRTH,
     CITIZEN_ID,
@@ -13,9 +16,6 @@ from tests.api_fixtures import (  # noqa: F401 - api_fixture is the "api" fixtur
     ApiEnv,
     api_fixture,
 )
-
-from storage.index.audit import citizen_hash, read_audit
-from storage.index.search import within_one_edit
 
 
 def _search(api: ApiEnv, mode: str, body: dict[str, str], user: str = "canbo1") -> dict:

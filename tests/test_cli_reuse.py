@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.api_fixtures import BIRTH, CITIZEN_ID, DOSSIER, EXPIRED_CARD, seed_result
 from typer.testing import CliRunner
 
 from schemas.settings import Settings
@@ -14,6 +13,7 @@ from storage.index.audit import read_audit
 from storage.index.db import Index
 from storage.index.users import authenticate
 from storage.objects.local import LocalObjectStore
+from tests.api_fixtures import BIRTH, CITIZEN_ID, DOSSIER, EXPIRED_CARD, seed_result
 
 runner = CliRunner()
 

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.api_fixtures import BIRTH, CITIZEN_ID, DOSSIER, OTHER_UNIT, UNIT, seed_result
 
 from sohoa.api.requests import AttachRequest, IdNumberSearch, NameSearch
 from sohoa.api.reuse_service import ReuseDesk
@@ -20,6 +19,7 @@ from storage.index.search import (
 )
 from storage.index.users import Role, authenticate, create_user
 from storage.objects.local import LocalObjectStore
+from tests.api_fixtures import BIRTH, CITIZEN_ID, DOSSIER, OTHER_UNIT, UNIT, seed_result
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -15,15 +15,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from tests.storage_fixtures import (
-    closed_loopback_port,
-    drop_bucket,
-    moto_endpoint,  # noqa: F401 - a fixture: pytest finds it by name
-    moto_settings,
-    real_minio_settings,
-    s3_settings,
-    silent_endpoint,
-)
 
 from schemas.errors import NotFound, StorageUnavailable
 from schemas.settings import StorageSettings
@@ -38,6 +29,15 @@ from storage.objects import (
     open_object_store,
 )
 from storage.objects.metadata import from_headers, to_headers
+from tests.storage_fixtures import (
+    closed_loopback_port,
+    drop_bucket,
+    moto_endpoint,  # noqa: F401 - a fixture: pytest finds it by name
+    moto_settings,
+    real_minio_settings,
+    s3_settings,
+    silent_endpoint,
+)
 
 SHA = hashlib.sha256(b"a scanned birth certificate").hexdigest()
 OTHER_SHA = hashlib.sha256(b"a scanned household register").hexdigest()

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
-from tests.report_fixture import BY_UNIT, END, MONTHS, OVERALL, START, U1, build_fixture
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -22,6 +21,7 @@ from sohoa.reporting.table import print_report
 from sohoa.reporting.xlsx import write_xlsx
 from storage.index.db import Index
 from storage.reports import build_report
+from tests.report_fixture import BY_UNIT, END, MONTHS, OVERALL, START, U1, build_fixture
 
 HEADINGS = (
     "Tỷ lệ số hóa hồ sơ",

@@ -7,6 +7,18 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from sqlalchemy import func, select
+
+from schemas.dossiers import DossierContext
+from schemas.errors import ReuseNotAllowed
+from schemas.reporting import Cell, EventKind, GroupBy, Indicator, PeriodKind, Report
+from sohoa.reporting.table import print_report
+from storage.index.db import Index
+from storage.index.events import DossierEvent, events_of, record_event
+from storage.index.reuse import attach_result
+from storage.index.tables import Dossier, Result, ReuseEvent
+from storage.reports import build_report, summary, whole_index_report
 from tests.report_fixture import (
     BY_FIELD_DIGITIZATION,
     BY_FIELD_REUSE,
@@ -20,18 +32,6 @@ from tests.report_fixture import (
     U2,
     build_fixture,
 )
-from rich.console import Console
-from sqlalchemy import func, select
-
-from schemas.dossiers import DossierContext
-from schemas.errors import ReuseNotAllowed
-from schemas.reporting import Cell, EventKind, GroupBy, Indicator, PeriodKind, Report
-from sohoa.reporting.table import print_report
-from storage.index.db import Index
-from storage.index.events import DossierEvent, events_of, record_event
-from storage.index.reuse import attach_result
-from storage.index.tables import Dossier, Result, ReuseEvent
-from storage.reports import build_report, summary, whole_index_report
 
 Expected = dict[Indicator, tuple[int, int]]
 

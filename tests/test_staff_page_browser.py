@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from tests.api_fixtures import BIRTH, CITIZEN_ID, DOSSIER, PASSWORD, add_users, seed_result
 
 from schemas.settings import Settings
 from sohoa.api.app import create_app
 from storage.index.db import Index
 from storage.objects.local import LocalObjectStore
+from tests.api_fixtures import BIRTH, CITIZEN_ID, DOSSIER, PASSWORD, add_users, seed_result
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
