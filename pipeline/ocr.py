@@ -5,6 +5,7 @@ The pipeline talks to an ``OcrEngine``; tests inject engines that crash or hang.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Protocol
@@ -13,7 +14,8 @@ import cv2
 
 from pipeline.page import PageImage
 from pipeline.tools import tesseract
-from schemas.ocr import Line, PageStatus, PageText
+from schemas.documents import StageRecord
+from schemas.ocr import Line, PageStatus, PageText, Word
 from schemas.settings import OcrSettings
 
 
@@ -63,6 +65,60 @@ def write_page_png(page: PageImage, path: Path) -> Path:
     if not cv2.imwrite(str(path), page.pixels, [cv2.IMWRITE_PNG_COMPRESSION, 1]):
         raise OSError(f"could not write {path}")
     return path
+
+
+_SEPARATORS = frozenset("/-–:.,")  # printed on the forms themselves ("Giới tính / Sex:")
+_NUMBER = re.compile(r"^\(?\d[\d/.\-]*[.,:;)]?$")
+
+
+def _solid(word: Word) -> bool:
+    """A word that reads as text: two or more letters (and nothing else), or a 4+-digit number."""
+    core = word.text.strip("()[]:;,.!?\"'“”")
+    if len(core) >= 2 and all(c.isalpha() for c in core):
+        return True
+    return bool(_NUMBER.match(word.text)) and sum(c.isdigit() for c in word.text) >= 4
+
+
+def drop_noise(lines: list[Line], below: float) -> tuple[list[Line], int]:
+    """Remove what stamps, signatures, emblems and QR codes make Tesseract "read".
+
+    Cautious rules, all needing low confidence (under ``below``): a word without any letter or
+    digit (``_``, ``—``, ``^^“``), except the separators the forms print; a line without any
+    letter or digit; and a line without a single solid word read confidently, if it has no
+    solid word at all (``Q0 9 9 4-2``) or its mean confidence is 0.1 lower still
+    (``Lớn, "#" (``). A line holding one confidently read word is always kept.
+    Returns (lines, words dropped).
+    """
+    if below <= 0:
+        return lines, 0
+    kept: list[Line] = []
+    dropped = 0
+    for line in lines:
+        mean = sum(w.confidence for w in line.words) / max(len(line.words), 1)
+        anchored = any(_solid(w) and w.confidence >= below for w in line.words)
+        if not any(c.isalnum() for w in line.words for c in w.text) or (
+            not anchored and (mean < below - 0.1 or not any(_solid(w) for w in line.words))
+        ):
+            dropped += len(line.words)
+            continue
+        words = [
+            w
+            for w in line.words
+            if w.confidence >= below or any(c.isalnum() for c in w.text) or w.text in _SEPARATORS
+        ]
+        dropped += len(line.words) - len(words)
+        if words:
+            kept.append(Line(words=words))
+    return kept, dropped
+
+
+def without_noise(text: PageText, below: float) -> PageText:
+    """The page with noise dropped (see ``drop_noise``) and a record of how much."""
+    if below <= 0:
+        return text
+    lines, dropped = drop_noise(text.lines, below)
+    record = StageRecord(stage="drop_noise", applied=dropped > 0, detail={"words": dropped})
+    return text.model_copy(update={"lines": lines, "stages": [*text.stages, record]})
 
 
 def recognize_page(

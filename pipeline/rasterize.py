@@ -10,11 +10,10 @@ from PIL import Image, ImageOps
 
 from pipeline.page import PageImage
 from pipeline.tools import poppler
+from pipeline.triage import pdf_page_dpi  # re-exported: the render resolution rule
 from schemas.documents import MediaType, SourceFile
 from schemas.errors import CorruptFile, PageFailed, PageTooLarge
 from schemas.settings import LimitSettings, OcrSettings
-
-MIN_PDF_DPI = 150
 
 
 def _to_gray(image: Image.Image) -> np.ndarray:
@@ -23,19 +22,6 @@ def _to_gray(image: Image.Image) -> np.ndarray:
         background = Image.new("RGBA", image.size, (255, 255, 255, 255))
         image = Image.alpha_composite(background, image)
     return np.asarray(image.convert("L"), dtype=np.uint8).copy()
-
-
-def pdf_page_dpi(size_points: tuple[float, float], dpi: int, max_pixels: int) -> int:
-    """Lower the render resolution of oversized pages (e.g. A0 land maps) to fit the limit."""
-    width_in, height_in = size_points[0] / 72, size_points[1] / 72
-    if width_in <= 0 or height_in <= 0:
-        return dpi
-    fit = int((max_pixels / (width_in * height_in)) ** 0.5)
-    if fit >= dpi:
-        return dpi
-    if fit < MIN_PDF_DPI:
-        raise PageTooLarge(f"{width_in:.0f}×{height_in:.0f} in")
-    return fit
 
 
 def _claimed_dpi(image: Image.Image, default: int) -> int:
@@ -54,18 +40,18 @@ def iter_pages(
     """Yield each page's image, or the error that page raised; one bad page never stops the rest."""
     if source.media_type is MediaType.PDF:
         info = poppler.pdf_info(path, poppler_path=ocr.poppler_path)
-        dpi = pdf_page_dpi(info.page_size_points, ocr.dpi, limits.max_pixels_per_page)
         for number in range(1, source.page_count + 1):
             try:
-                image = poppler.render_page(
+                dpi = pdf_page_dpi(info.size_of(number), ocr.dpi, limits.max_pixels_per_page)
+                pixels = poppler.render_page_pixels(
                     path,
                     number,
                     dpi=dpi,
                     poppler_path=ocr.poppler_path,
                     timeout=ocr.page_timeout_seconds,
                 )
-                yield PageImage(page_number=number, pixels=_to_gray(image), dpi=dpi)
-            except (PageFailed, CorruptFile) as exc:
+                yield PageImage(page_number=number, pixels=pixels, dpi=dpi)
+            except (PageFailed, CorruptFile, PageTooLarge) as exc:
                 yield PageFailed(f"trang {number}: {exc.detail or exc.code}")
         return
     with Image.open(path) as image:

@@ -13,22 +13,29 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from pipeline.codes import decode_codes
 from pipeline.extract import RULES_VERSION, extract
-from pipeline.ocr import OcrEngine, TesseractEngine, recognize_page, write_page_png
-from pipeline.orientation import osd_rotate, upright_if_turned
+from pipeline.ocr import (
+    OcrEngine,
+    TesseractEngine,
+    recognize_page,
+    without_noise,
+    write_page_png,
+)
+from pipeline.orientation import orient, orientation_settled, osd_rotate
 from pipeline.page import PageImage
-from pipeline.preprocess import clean_up
+from pipeline.preprocess import clean_up, finish
 from pipeline.rasterize import iter_pages
+from pipeline.textlayer import judge, parse_bbox_layout
 from pipeline.tools import poppler
 from pipeline.triage import triage
+from schemas.documents import MediaType, SourceFile, StageRecord
 from schemas.errors import PageFailed
 from schemas.ocr import OcrDocument, PageStatus, PageText
 from schemas.records import DocumentResult, EngineInfo
 from schemas.settings import Settings
 
-PIPELINE_VERSION = "1"
-# A page whose mean word confidence is below this gets an orientation check and a second try.
-RETRY_ORIENTATION_BELOW = 0.60
+PIPELINE_VERSION = "2"
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -47,6 +54,22 @@ class PageOutput(BaseModel):
     pdf: Path | None = None
 
 
+class OcrOutput(BaseModel):
+    """Text of every page and the per-page files, before extraction."""
+
+    source: SourceFile
+    ocr: OcrDocument
+    pages: list[PageOutput]
+
+    @property
+    def page_images(self) -> list[Path]:
+        return [p.image for p in self.pages if p.image is not None]
+
+    @property
+    def page_pdfs(self) -> list[Path]:
+        return [p.pdf for p in self.pages if p.pdf is not None]
+
+
 def failed_page(number: int, error: PageFailed) -> PageText:
     status = PageStatus.TIMEOUT if error.code == "ocr_timeout" else PageStatus.FAILED
     return PageText(
@@ -57,28 +80,124 @@ def failed_page(number: int, error: PageFailed) -> PageText:
     )
 
 
+def prepare_page(page: PageImage, engine: OcrEngine, stem: Path, settings: Settings) -> PageImage:
+    """Every clean-up stage in order: border, deskew, light, noise, quarter turn, size."""
+    page = clean_up(page, settings.preprocess)
+    page = orient(page, engine, stem.with_suffix(".osd.png"), settings.preprocess)
+    return finish(page, settings.preprocess)
+
+
 def process_page(
     page: PageImage, engine: OcrEngine, scratch: Path, settings: Settings
 ) -> PageOutput:
-    """Clean up and OCR one page; retry upside-down pages once after asking OSD."""
+    """Clean up and OCR one page, then drop the noise stamps and signatures read as text.
+
+    A page that reads poorly after the ink measurement turned it (or with orientation left to
+    chance) gets one OSD check and, if OSD turns it, a second OCR pass. Pages measured upright,
+    and pages OSD already decided, never pay for it twice.
+    """
     stem = scratch / f"page-{page.page_number:04d}"
-    page = upright_if_turned(page, engine, stem.with_suffix(".osd.png"), settings.preprocess)
-    page = clean_up(page, settings.preprocess)
+    codes = decode_codes(page.pixels, settings.codes)  # before OCR: exact data, and cheap
+    page = prepare_page(page, engine, stem, settings)
     image = write_page_png(page, stem.with_suffix(".png"))
     want_pdf = settings.ocr.searchable_pdf
+    noise = settings.ocr.noise_confidence
     text, pdf = recognize_page(engine, page, image, pdf=want_pdf)
-    if settings.preprocess.orientation and text.mean_confidence < RETRY_ORIENTATION_BELOW:
+    text.codes = codes
+    retry = (
+        settings.preprocess.orientation
+        and text.mean_confidence < settings.ocr.retry_below_confidence
+        and not orientation_settled(page)
+    )
+    if retry:
         turned = osd_rotate(page, engine, stem.with_suffix(".osd.png"), "low_confidence")
         if turned.stages[-1].applied:
             retry_image = write_page_png(turned, stem.with_suffix(".retry.png"))
-            retry, retry_pdf = recognize_page(engine, turned, retry_image, pdf=want_pdf)
-            if retry.mean_confidence > text.mean_confidence:
+            second, second_pdf = recognize_page(engine, turned, retry_image, pdf=want_pdf)
+            second.codes = codes
+            if second.mean_confidence > text.mean_confidence:
                 retry_image.replace(image)
-                if retry_pdf is not None and pdf is not None:
-                    retry_pdf.replace(pdf)
-                return PageOutput(text=retry, image=image, pdf=pdf)
+                if second_pdf is not None and pdf is not None:
+                    second_pdf.replace(pdf)
+                return PageOutput(text=without_noise(second, noise), image=image, pdf=pdf)
             retry_image.unlink(missing_ok=True)
+            if second_pdf is not None:
+                second_pdf.unlink(missing_ok=True)
+    return PageOutput(text=without_noise(text, noise), image=image, pdf=pdf)
+
+
+def text_layer_page(
+    path: Path, page: PageImage, scratch: Path, settings: Settings
+) -> PageOutput | PageImage:
+    """A born-digital page keeps its own text; otherwise the page comes back, noted, for OCR."""
+    start = time.perf_counter()
+    poppler_path = settings.ocr.poppler_path
+    try:
+        xhtml = poppler.page_text_bbox(path, page.page_number, poppler_path=poppler_path)
+    except PageFailed:
+        xhtml = ""  # an unreadable text layer is no text layer: the page is OCR'd
+    lines = parse_bbox_layout(xhtml, page.dpi / 72)
+    verdict = judge(lines, page.pixels)
+    record = StageRecord(
+        stage="text_layer",
+        applied=verdict.usable,
+        detail=verdict.detail(),
+        seconds=round(time.perf_counter() - start, 4),
+    )
+    if not verdict.usable:
+        return page.model_copy(update={"stages": [*page.stages, record]})
+    stem = scratch / f"page-{page.page_number:04d}"
+    image = write_page_png(page, stem.with_suffix(".png"))
+    pdf = None
+    if settings.ocr.searchable_pdf:
+        pdf = poppler.extract_page(
+            path, page.page_number, stem.with_suffix(".pdf"), poppler_path=poppler_path
+        )
+    text = PageText(
+        page_number=page.page_number,
+        status=PageStatus.TEXT_LAYER,
+        width=int(page.pixels.shape[1]),
+        height=int(page.pixels.shape[0]),
+        lines=lines,
+        stages=[*page.stages, record],
+        codes=decode_codes(page.pixels, settings.codes),
+    )
     return PageOutput(text=text, image=image, pdf=pdf)
+
+
+def ocr_document(
+    path: Path,
+    scratch: Path,
+    settings: Settings,
+    engine: OcrEngine | None = None,
+    progress: ProgressCallback | None = None,
+) -> OcrOutput:
+    """Triage, then every page's text (text layer or OCR). Bad input raises InputRejected."""
+    engine = engine or TesseractEngine(settings.ocr)
+    scratch.mkdir(parents=True, exist_ok=True)
+    source = triage(path, settings.limits, settings.ocr)
+    layer = (
+        settings.ocr.use_text_layer and source.media_type is MediaType.PDF and source.has_text_layer
+    )
+    outputs: list[PageOutput] = []
+    for item in iter_pages(path, source, settings.ocr, settings.limits):
+        number = len(outputs) + 1
+        if isinstance(item, PageFailed):
+            outputs.append(PageOutput(text=failed_page(number, item)))
+        else:
+            try:
+                page: PageOutput | PageImage = item
+                if layer:
+                    page = text_layer_page(path, item, scratch, settings)
+                if isinstance(page, PageImage):
+                    page = process_page(page, engine, scratch, settings)
+                outputs.append(page)
+            except PageFailed as error:
+                outputs.append(PageOutput(text=failed_page(number, error)))
+        if progress:
+            progress(number, source.page_count)
+    ocr = OcrDocument(pages=[o.text for o in outputs], engine=engine.name)
+    return OcrOutput(source=source, ocr=ocr, pages=outputs)
 
 
 def run_document(
@@ -91,33 +210,20 @@ def run_document(
     """Process one file end to end. Bad input raises InputRejected; bad pages do not raise."""
     start = time.perf_counter()
     engine = engine or TesseractEngine(settings.ocr)
-    scratch.mkdir(parents=True, exist_ok=True)
-    source = triage(path, settings.limits, settings.ocr)
-    outputs: list[PageOutput] = []
-    for item in iter_pages(path, source, settings.ocr, settings.limits):
-        number = len(outputs) + 1
-        if isinstance(item, PageFailed):
-            outputs.append(PageOutput(text=failed_page(number, item)))
-        else:
-            try:
-                outputs.append(process_page(item, engine, scratch, settings))
-            except PageFailed as error:
-                outputs.append(PageOutput(text=failed_page(number, error)))
-        if progress:
-            progress(number, source.page_count)
-    ocr = OcrDocument(pages=[o.text for o in outputs], engine=engine.name)
+    done = ocr_document(path, scratch, settings, engine, progress)
+    ocr = done.ocr
     extraction = extract(ocr, settings.review)
     if ocr.failed_pages:
         extraction.needs_review = True
         extraction.review_reasons.append(f"pages_failed:{','.join(map(str, ocr.failed_pages))}")
-    pdfs = [o.pdf for o in outputs if o.pdf is not None]
+    pdfs = done.page_pdfs
     searchable = (
         poppler.unite(pdfs, scratch / "searchable.pdf", poppler_path=settings.ocr.poppler_path)
         if pdfs
         else None
     )
     result = DocumentResult(
-        source=source,
+        source=done.source,
         ocr=ocr,
         extraction=extraction,
         engine=EngineInfo(
@@ -128,5 +234,4 @@ def run_document(
         ),
         seconds=time.perf_counter() - start,
     )
-    images = [o.image for o in outputs if o.image is not None]
-    return PipelineOutput(result=result, page_images=images, searchable_pdf=searchable)
+    return PipelineOutput(result=result, page_images=done.page_images, searchable_pdf=searchable)

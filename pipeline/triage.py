@@ -52,8 +52,27 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+MIN_PDF_DPI = 150
+
+
 def pdf_pixels(size_points: tuple[float, float], dpi: int) -> int:
     return int(size_points[0] * dpi / 72) * int(size_points[1] * dpi / 72)
+
+
+def pdf_page_dpi(size_points: tuple[float, float], dpi: int, max_pixels: int) -> int:
+    """Lower the render resolution of oversized pages (e.g. A0 land maps) to fit the limit.
+
+    Below 150 dpi text is no longer readable: such a page is rejected as too large instead.
+    """
+    width_in, height_in = size_points[0] / 72, size_points[1] / 72
+    if width_in <= 0 or height_in <= 0:
+        return dpi
+    fit = int((max_pixels / (width_in * height_in)) ** 0.5)
+    if fit >= dpi:
+        return dpi
+    if fit < MIN_PDF_DPI:
+        raise PageTooLarge(f"{width_in:.0f}×{height_in:.0f} in")
+    return fit
 
 
 def _image_pages(path: Path, limits: LimitSettings) -> int:
@@ -74,7 +93,11 @@ def _image_pages(path: Path, limits: LimitSettings) -> int:
                         )
                     if width < 16 or height < 16:
                         raise CorruptFile(f"trang {index + 1}: {width}×{height} px")
-                return frames
+                checked = image.format == "PNG"
+            if checked:  # chunk CRCs, no decoding: catches a PNG cut off mid-write
+                with Image.open(path) as image:
+                    image.verify()
+            return frames
     except Image.DecompressionBombError as exc:
         raise PageTooLarge(str(exc)[:200]) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -93,11 +116,10 @@ def triage(path: Path, limits: LimitSettings, ocr: OcrSettings) -> SourceFile:
     media_type = sniff(head)
     if media_type is None:
         raise UnsupportedFileType(f"{path.name}: {head[:8]!r}")
+    has_text = False
     if media_type is MediaType.PDF:
-        info = poppler.pdf_info(path, poppler_path=ocr.poppler_path)
-        pages = info.pages
-        if pages > limits.max_pages:
-            raise TooManyPages(f"{pages} > {limits.max_pages}")
+        pages = _pdf_pages(path, limits, ocr)
+        has_text = pages > 0 and poppler.font_count(path, poppler_path=ocr.poppler_path) > 0
     else:
         pages = _image_pages(path, limits)
     if pages < 1:
@@ -108,4 +130,18 @@ def triage(path: Path, limits: LimitSettings, ocr: OcrSettings) -> SourceFile:
         size_bytes=size,
         media_type=media_type,
         page_count=pages,
+        has_text_layer=has_text,
     )
+
+
+def _pdf_pages(path: Path, limits: LimitSettings, ocr: OcrSettings) -> int:
+    """Page count; every page must render within the pixel limit at no less than 150 dpi."""
+    info = poppler.pdf_info(path, poppler_path=ocr.poppler_path)
+    if info.pages > limits.max_pages:
+        raise TooManyPages(f"{info.pages} > {limits.max_pages}")
+    for number, size in enumerate(info.page_sizes, start=1):
+        try:
+            pdf_page_dpi(size, ocr.dpi, limits.max_pixels_per_page)
+        except PageTooLarge as exc:
+            raise PageTooLarge(f"trang {number}: {exc.detail}") from exc
+    return info.pages

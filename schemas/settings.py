@@ -79,7 +79,7 @@ class PreprocessSettings(BaseModel):
     max_skew_degrees: float = 20.0
     min_skew_degrees: float = 0.15  # smaller angles are left alone (rotation blurs a little)
     denoise_method: Literal["median", "gaussian", "nlmeans", "none"] = "median"
-    white_point: int = Field(255, ge=128, le=255)  # after flattening, >= this becomes white
+    white_point: int = Field(225, ge=128, le=255)  # after flattening, >= this becomes white
     binarize_method: Literal["otsu", "adaptive"] = "otsu"
     min_text_height_px: float = 11.0  # median letter height (px) below which a page is enlarged
     upscale_target_px: float = 20.0  # ... to about this height, at most max_upscale times

@@ -14,6 +14,17 @@ from rich.console import Console
 from schemas.dossiers import DigitizationKind, DossierContext
 from schemas.errors import SohoaError
 from schemas.settings import Settings
+from sohoa.commands.eval import eval_app
+from sohoa.commands.eval_fields import eval_fields
+from sohoa.commands.jobs import jobs_command
+from sohoa.commands.reocr import reocr_app
+from sohoa.commands.report import report_command
+from sohoa.commands.reuse import attach as attach_command
+from sohoa.commands.reuse import search as search_command
+from sohoa.commands.separator import separator as separator_command
+from sohoa.commands.serve import serve as serve_command
+from sohoa.commands.users import user_app
+from sohoa.commands.watch import watch_command
 from sohoa.errors import exit_code
 from sohoa.presenters import extraction_json, fields_table
 
@@ -144,20 +155,18 @@ def worker(
         raise _fail(error) from error
 
 
-# Staff reuse (issue #8): search/attach as a named user, the staff page, accounts.
-from sohoa.commands.reuse import attach as _attach_command  # noqa: E402
-from sohoa.commands.reuse import search as _search_command  # noqa: E402
-from sohoa.commands.serve import serve as _serve_command  # noqa: E402
-from sohoa.commands.users import user_app as _user_app  # noqa: E402
-
-app.command("search")(_search_command)
-app.command("attach")(_attach_command)
-app.command("serve")(_serve_command)
-app.add_typer(_user_app, name="user")
-
-from sohoa.commands.report import report_command as _report_command  # noqa: E402
-
-app.command("report")(_report_command)
+# Subcommands that live in sohoa.commands, one module per concern.
+app.command("watch")(watch_command)
+app.command("jobs")(jobs_command)
+app.command("search")(search_command)
+app.command("attach")(attach_command)
+app.command("serve")(serve_command)
+app.add_typer(user_app, name="user")
+app.command("report")(report_command)
+app.command("separator")(separator_command)
+eval_app.command("fields")(eval_fields)
+app.add_typer(eval_app, name="eval")
+app.add_typer(reocr_app, name="reocr")
 
 if __name__ == "__main__":
     app()

@@ -74,10 +74,10 @@ def recognize(
         *outputs,
     ]
     _run(args, config)
-    tsv_path = out_base.with_suffix(".tsv")
+    tsv_path = out_base.with_name(out_base.name + ".tsv")
     lines = parse_tsv(tsv_path.read_text(encoding="utf-8"))
     tsv_path.unlink(missing_ok=True)
-    pdf_path = out_base.with_suffix(".pdf") if pdf else None
+    pdf_path = out_base.with_name(out_base.name + ".pdf") if pdf else None
     return lines, pdf_path
 
 
