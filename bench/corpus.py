@@ -51,7 +51,7 @@ def page_count(quick: bool) -> int:
 
 def write_pdf(pages: list[Path], path: Path) -> Path:
     """One image-only PDF, each page the PNG's own pixels at its own dpi (no re-encoding)."""
-    import img2pdf  # type: ignore[import-untyped]  # from the bench extra (ocrmypdf needs it)
+    import img2pdf  # from the bench extra (ocrmypdf needs it)
 
     path.write_bytes(img2pdf.convert([str(p) for p in pages]))
     return path

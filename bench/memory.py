@@ -42,7 +42,7 @@ CHILD_MARK = "MEMORY_CHILD "
 
 def build_pdf(dest: Path, pages: int, seed: int = 7) -> Path:
     """An image-only PDF of ``pages`` A4 pages (JPEG inside), cycling DISTINCT rendered pages."""
-    import img2pdf  # type: ignore[import-untyped]  # from the bench extra (ocrmypdf needs it)
+    import img2pdf  # from the bench extra (ocrmypdf needs it)
 
     from sohoa.samples import COUNTER, degrade, render
     from sohoa.samples.documents import document_for_index

@@ -3,7 +3,7 @@
 # OCRmyPDF, search latency at 10k/100k/1M results on SQLite and PostgreSQL, worker memory on a
 # 200-page PDF, drop-folder-to-searchable latency. See docs/benchmarks.md.
 #
-#   bash scripts/bench.sh            # full run (about half an hour on 2 cores)
+#   bash scripts/bench.sh            # full run (about 35 minutes on 2 cores)
 #   bash scripts/bench.sh --quick    # a few minutes per benchmark
 #   bash scripts/bench.sh --only throughput,intake
 #

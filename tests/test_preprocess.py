@@ -62,6 +62,14 @@ def test_skew_of_a_card_with_photo_emblem_and_qr(card: Image.Image, angle: float
     assert estimate_skew(skew(_gray(card), angle, 255), 20.0) == pytest.approx(-angle, abs=0.2)
 
 
+@pytest.mark.parametrize("angle", [0.0, 3.0, -7.0])
+def test_skew_of_a_blurred_noisy_card(card: Image.Image, angle: float) -> None:
+    """Fat, blurred strokes give many ink points: the coarse search samples them at random."""
+    profile = DegradeProfile(blur_sigma=1.5, noise_sigma=10.0, jpeg_quality=50)
+    blurred = _gray(degrade(card, profile, random.Random(5)))
+    assert estimate_skew(skew(blurred, angle, 255), 20.0) == pytest.approx(-angle, abs=0.3)
+
+
 def test_deskew_levels_the_page_and_records_the_angle(certificate: Image.Image) -> None:
     page = deskew(_page(skew(_gray(certificate), 9.0, 0)), SETTINGS)
     record = page.stages[-1]

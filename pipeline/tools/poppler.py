@@ -11,8 +11,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
+from pdf2image import convert_from_path
+from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
 from PIL import Image
 
 from schemas.errors import CorruptFile, EncryptedFile, PageFailed, ToolMissing
@@ -148,30 +149,28 @@ def render_page_pixels(
 ) -> np.ndarray:
     """Render exactly one page (1-based) to grayscale pixels.
 
-    ``pdftoppm -gray`` writes one PGM to a pipe: one process per page, nothing else held.
+    pdf2image with first_page = last_page: one pdftoppm process per page whose output is read
+    from its pipe, so a 200-page file never has more than one page in memory.
     """
-    args = [
-        _binary(poppler_path, "pdftoppm"),
-        "-gray",
-        "-r",
-        str(dpi),
-        "-f",
-        str(page_number),
-        "-l",
-        str(page_number),
-        "-singlefile",
-        str(path),
-    ]
-    done = _run(args, "pdftoppm", timeout, f"render page {page_number}")
-    if done.returncode != 0 or not done.stdout:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise PageFailed(
-            message[-1][:200] if message else f"pdftoppm rendered no page {page_number}"
+    try:
+        images = convert_from_path(
+            str(path),
+            dpi=dpi,
+            first_page=page_number,
+            last_page=page_number,
+            grayscale=True,
+            timeout=int(timeout),
+            poppler_path=Path(poppler_path) if poppler_path else None,  # type: ignore[arg-type]
         )
-    pixels = cv2.imdecode(np.frombuffer(done.stdout, dtype=np.uint8), cv2.IMREAD_GRAYSCALE)
-    if pixels is None:
-        raise PageFailed(f"pdftoppm output for page {page_number} unreadable")
-    return pixels
+    except PDFInfoNotInstalledError as exc:
+        raise ToolMissing("pdftoppm (poppler-utils)") from exc
+    except (PDFPageCountError, PDFSyntaxError) as exc:
+        raise PageFailed(str(exc)[:200]) from exc
+    except subprocess.TimeoutExpired as exc:
+        raise PageFailed(f"pdftoppm: render page {page_number} > {timeout:.0f}s") from exc
+    if not images:
+        raise PageFailed(f"pdftoppm rendered no page {page_number}")
+    return np.asarray(images[0].convert("L"), dtype=np.uint8)
 
 
 def version(poppler_path: str = "") -> str:

@@ -15,6 +15,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytesseract
+
 from schemas.errors import OcrTimeout, PageFailed
 from schemas.ocr import Box, Line, Word
 
@@ -133,12 +135,12 @@ def detect_orientation(image_path: Path, config: TesseractConfig) -> tuple[int, 
 
 def version(cmd: str = "tesseract") -> str:
     """The engine version string, recorded on every result so re-OCR can compare."""
-    done = subprocess.run([cmd, "--version"], capture_output=True, timeout=30, check=False)
-    first = (done.stdout or done.stderr).decode("utf-8", "replace").splitlines()
-    return first[0].strip() if first else "tesseract"
+    pytesseract.pytesseract.tesseract_cmd = cmd
+    return f"tesseract {pytesseract.get_tesseract_version()}"
 
 
 def languages(cmd: str = "tesseract") -> set[str]:
-    done = subprocess.run([cmd, "--list-langs"], capture_output=True, timeout=30, check=False)
-    lines = done.stdout.decode("utf-8", "replace").splitlines()
-    return {line.strip() for line in lines[1:] if line.strip()}
+    """Installed language data (pytesseract is used for these one-off queries only: OCR calls
+    need a per-call environment and several outputs from one run, which it cannot give)."""
+    pytesseract.pytesseract.tesseract_cmd = cmd
+    return set(pytesseract.get_languages(config=""))
