@@ -44,7 +44,7 @@ class PipelineOutput(BaseModel):
     """The result plus the artefact files in the scratch folder, for the caller to store."""
 
     result: DocumentResult
-    page_images: list[Path]
+    page_images: dict[int, Path]  # page number → image; failed pages have none
     searchable_pdf: Path | None = None
 
 
@@ -62,8 +62,8 @@ class OcrOutput(BaseModel):
     pages: list[PageOutput]
 
     @property
-    def page_images(self) -> list[Path]:
-        return [p.image for p in self.pages if p.image is not None]
+    def page_images(self) -> dict[int, Path]:
+        return {p.text.page_number: p.image for p in self.pages if p.image is not None}
 
     @property
     def page_pdfs(self) -> list[Path]:

@@ -62,3 +62,4 @@ def test_one_bad_page_does_not_fail_the_document(tmp_path: Path, settings: Setti
     assert output.result.extraction.value("id_number") == docs[0].fields["id_number"]
     assert output.result.extraction.needs_review
     assert "pages_failed:2,3" in output.result.extraction.review_reasons
+    assert list(output.page_images) == [1]

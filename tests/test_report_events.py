@@ -56,7 +56,7 @@ def _output(sha: str) -> PipelineOutput:
         sha256=sha * 64, filename="a.pdf", size_bytes=1, media_type=MediaType.PDF, page_count=1
     )
     result = DocumentResult(source=source, ocr=OcrDocument(), extraction=Extraction())
-    return PipelineOutput(result=result, page_images=[])
+    return PipelineOutput(result=result, page_images={})
 
 
 def test_reception_and_job_digitization_are_recorded_once(index: Index) -> None:

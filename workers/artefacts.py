@@ -36,7 +36,7 @@ def upload_artefacts(
     result = output.result
     sha256 = result.source.sha256
     meta = artefact_metadata(output, version, secret_key)
-    for number, image in enumerate(output.page_images, start=1):
+    for number, image in output.page_images.items():  # numbers stay true after a failed page
         store.put_file(keys.page_image_key(sha256, version, number), image, "image/png", meta)
     store.put_bytes(
         keys.text_key(sha256, version),
