@@ -57,7 +57,9 @@ def build_pdf(dest: Path, pages: int, seed: int = 7) -> Path:
         doc = document_for_index(seed, index)
         image = degrade(render(doc), COUNTER, random.Random(f"bench-memory-{n}")).convert("L")
         path = dest / f"distinct-{n:02d}.jpg"
-        image.save(path, format="JPEG", quality=50, dpi=(300, 300))  # < 1 MB a page: 200 fit the limit
+        image.save(
+            path, format="JPEG", quality=50, dpi=(300, 300)
+        )  # < 1 MB a page: 200 fit the limit
         jpegs.append(path)
     order = [str(jpegs[n % len(jpegs)]) for n in range(pages)]
     pdf.write_bytes(img2pdf.convert(order))
