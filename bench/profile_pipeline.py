@@ -7,9 +7,10 @@ Two measurements, both on one core, one page after another:
    step wrapped by a meter (no profiler, so Python code is not slowed down): per page, its wall
    time and its CPU split between this Python process and child programs (Tesseract, poppler).
 2. The Tesseract call itself, by output: the same cleaned page images sohoa stored, read with
-   ``txt`` (what bare tesseract does), ``tsv`` (what sohoa parses), ``tsv pdf`` (what sohoa runs:
-   a searchable PDF with the page image inside) and ``-c textonly_pdf=1 tsv pdf`` (text layer
-   only, to be laid over an image PDF made otherwise); CPU seconds of the child processes,
+   ``txt`` (what bare tesseract does), ``tsv`` (word boxes only), ``tsv pdf`` (a searchable PDF
+   with the page image inside, what sohoa ran before 2026-11-24) and ``-c textonly_pdf=1 tsv
+   pdf`` (text layer only, what sohoa runs and lays over its own JPEG page image); CPU seconds
+   of the child processes,
    which background load changes much less than wall time.
 
     .venv/bin/python -m bench.profile_pipeline [--pages 8]
@@ -47,8 +48,11 @@ STEPS: list[tuple[str, str, str]] = [
     ("    orientation (projection, OSD)", "pipeline.orientation", "orient"),
     ("    finish (upscale/binarize)", "pipeline.preprocess", "finish"),
     ("    write page PNG", "pipeline.ocr", "write_page_png"),
+    ("    write engine input (BMP)", "pipeline.ocr", "write_engine_input"),
     ("    tesseract recognize", "pipeline.tools.tesseract", "recognize"),
     ("    tesseract OSD", "pipeline.tools.tesseract", "detect_orientation"),
+    ("    searchable PDF page (image + text)", "pipeline.searchable_pdf", "compose_page"),
+    ("    drop noise", "pipeline.ocr", "without_noise"),
     ("    classify + extract", "pipeline.extract", "extract"),
     ("    searchable PDF unite", "pipeline.tools.poppler", "unite"),
     ("  upload artefacts", "workers.artefacts", "upload_artefacts"),
@@ -58,8 +62,8 @@ PACKAGES = ("pipeline", "workers", "storage")
 VARIANTS: dict[str, list[str]] = {
     "txt (bare)": ["txt"],
     "tsv": ["tsv"],
-    "tsv pdf (sohoa)": ["tsv", "pdf"],
-    "textonly_pdf tsv pdf": ["-c", "textonly_pdf=1", "tsv", "pdf"],
+    "tsv pdf (image inside)": ["tsv", "pdf"],
+    "textonly_pdf tsv pdf (sohoa)": ["-c", "textonly_pdf=1", "tsv", "pdf"],
 }
 
 

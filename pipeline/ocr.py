@@ -25,7 +25,7 @@ class OcrEngine(Protocol):
     def recognize(
         self, image_path: Path, out_base: Path, *, dpi: int, pdf: bool
     ) -> tuple[list[Line], Path | None]:
-        """Words grouped in lines, and a one-page searchable PDF when asked."""
+        """Words grouped in lines, and a one-page text-only PDF (invisible text) when asked."""
         ...
 
     def orientation(self, image_path: Path, *, dpi: int) -> tuple[int, float]:
@@ -60,11 +60,35 @@ class TesseractEngine:
         return tesseract.detect_orientation(image_path, self._config(dpi))
 
 
+# Fast zlib with the "sub" filter and run-length strategy: on a cleaned 300-dpi A4 page half
+# the CPU of OpenCV's default filters at level 1, and a slightly smaller file.
+_PNG_FAST = [
+    cv2.IMWRITE_PNG_COMPRESSION,
+    1,
+    cv2.IMWRITE_PNG_FILTER,
+    cv2.IMWRITE_PNG_FILTER_SUB,
+    cv2.IMWRITE_PNG_STRATEGY,
+    cv2.IMWRITE_PNG_STRATEGY_RLE,
+]
+
+
 def write_page_png(page: PageImage, path: Path) -> Path:
-    """The page image as stored and as fed to the engine (lossless, grayscale)."""
-    if not cv2.imwrite(str(path), page.pixels, [cv2.IMWRITE_PNG_COMPRESSION, 1]):
+    """The page image as stored (lossless, grayscale)."""
+    if not cv2.imwrite(str(path), page.pixels, _PNG_FAST):
         raise OSError(f"could not write {path}")
     return path
+
+
+def write_engine_input(page: PageImage, path: Path) -> Path:
+    """The page as the engine reads it: an uncompressed BMP, a few milliseconds to write.
+
+    Measured on a 300-dpi A4 page, Tesseract spends about 0.1 CPU s less reading a BMP than a
+    PNG (no inflate) and than a PGM (Leptonica parses PNM slowly).
+    """
+    target = path.with_suffix(".bmp")
+    if not cv2.imwrite(str(target), page.pixels):
+        raise OSError(f"could not write {target}")
+    return target
 
 
 _SEPARATORS = frozenset("/-–:.,")  # printed on the forms themselves ("Giới tính / Sex:")

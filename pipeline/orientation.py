@@ -18,7 +18,7 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
-from pipeline.ocr import OcrEngine, write_page_png
+from pipeline.ocr import OcrEngine, write_engine_input
 from pipeline.page import PageImage
 from pipeline.preprocess import text_angle, text_mask
 from schemas.documents import StageRecord
@@ -116,9 +116,9 @@ def guess_turn(gray: np.ndarray, max_degrees: float) -> TurnGuess:
 def osd_rotate(page: PageImage, engine: OcrEngine, scratch: Path, reason: str) -> PageImage:
     """Ask OSD which quarter turn makes the page upright and apply it if OSD is confident."""
     start = time.perf_counter()
-    write_page_png(page, scratch)
-    degrees, confidence = engine.orientation(scratch, dpi=page.dpi)
-    scratch.unlink(missing_ok=True)
+    image = write_engine_input(page, scratch)
+    degrees, confidence = engine.orientation(image, dpi=page.dpi)
+    image.unlink(missing_ok=True)
     applied = degrees in _CV_ROTATIONS and confidence >= MIN_OSD_CONFIDENCE
     record = StageRecord(
         stage="orientation",

@@ -20,12 +20,14 @@ from pipeline.ocr import (
     TesseractEngine,
     recognize_page,
     without_noise,
+    write_engine_input,
     write_page_png,
 )
 from pipeline.orientation import orient, orientation_settled, osd_rotate
 from pipeline.page import PageImage
 from pipeline.preprocess import clean_up, finish
 from pipeline.rasterize import iter_pages
+from pipeline.searchable_pdf import compose_page
 from pipeline.textlayer import judge, parse_bbox_layout
 from pipeline.tools import poppler
 from pipeline.triage import triage
@@ -94,16 +96,14 @@ def process_page(
 
     A page that reads poorly after the ink measurement turned it (or with orientation left to
     chance) gets one OSD check and, if OSD turns it, a second OCR pass. Pages measured upright,
-    and pages OSD already decided, never pay for it twice.
+    and pages OSD already decided, never pay for it twice. The stored PNG and the searchable
+    PDF page are made once, from whichever pass won.
     """
     stem = scratch / f"page-{page.page_number:04d}"
     codes = decode_codes(page.pixels, settings.codes)  # before OCR: exact data, and cheap
     page = prepare_page(page, engine, stem, settings)
-    image = write_page_png(page, stem.with_suffix(".png"))
     want_pdf = settings.ocr.searchable_pdf
-    noise = settings.ocr.noise_confidence
-    text, pdf = recognize_page(engine, page, image, pdf=want_pdf)
-    text.codes = codes
+    text, text_pdf = ocr_pass(engine, page, stem, want_pdf)
     retry = (
         settings.preprocess.orientation
         and text.mean_confidence < settings.ocr.retry_below_confidence
@@ -112,18 +112,37 @@ def process_page(
     if retry:
         turned = osd_rotate(page, engine, stem.with_suffix(".osd.png"), "low_confidence")
         if turned.stages[-1].applied:
-            retry_image = write_page_png(turned, stem.with_suffix(".retry.png"))
-            second, second_pdf = recognize_page(engine, turned, retry_image, pdf=want_pdf)
-            second.codes = codes
+            second, second_pdf = ocr_pass(
+                engine, turned, stem.with_name(stem.name + "-retry"), want_pdf
+            )
             if second.mean_confidence > text.mean_confidence:
-                retry_image.replace(image)
-                if second_pdf is not None and pdf is not None:
-                    second_pdf.replace(pdf)
-                return PageOutput(text=without_noise(second, noise), image=image, pdf=pdf)
-            retry_image.unlink(missing_ok=True)
-            if second_pdf is not None:
+                page, text, text_pdf = turned, second, second_pdf
+            elif second_pdf is not None:
                 second_pdf.unlink(missing_ok=True)
-    return PageOutput(text=without_noise(text, noise), image=image, pdf=pdf)
+    text.codes = codes
+    image = write_page_png(page, stem.with_suffix(".png"))
+    pdf = None
+    if text_pdf is not None:
+        pdf = compose_page(
+            page.pixels,
+            page.dpi,
+            text_pdf,
+            stem.with_suffix(".page.pdf"),
+            quality=settings.ocr.pdf_image_quality,
+        )
+        text_pdf.unlink(missing_ok=True)
+    return PageOutput(text=without_noise(text, settings.ocr.noise_confidence), image=image, pdf=pdf)
+
+
+def ocr_pass(
+    engine: OcrEngine, page: PageImage, stem: Path, want_pdf: bool
+) -> tuple[PageText, Path | None]:
+    """One engine pass over the page as it stands; the engine's input file is removed after."""
+    engine_input = write_engine_input(page, stem.with_suffix(".bmp"))
+    try:
+        return recognize_page(engine, page, engine_input, pdf=want_pdf)
+    finally:
+        engine_input.unlink(missing_ok=True)
 
 
 def text_layer_page(

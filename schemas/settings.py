@@ -61,6 +61,7 @@ class OcrSettings(BaseModel):
     tesseract_cmd: str = "tesseract"
     poppler_path: str = ""
     searchable_pdf: bool = True
+    pdf_image_quality: int = Field(default=80, ge=10, le=100)  # JPEG page image in that PDF
     use_text_layer: bool = True  # born-digital PDF pages keep their own text (if it is real)
     retry_below_confidence: float = 0.60  # poorer pages get an OSD check and a second try
     noise_confidence: float = 0.60  # below this, symbol-only words and wordless lines go (0: keep)

@@ -61,8 +61,12 @@ def _run(args: list[str], config: TesseractConfig) -> subprocess.CompletedProces
 def recognize(
     image_path: Path, out_base: Path, config: TesseractConfig, *, pdf: bool
 ) -> tuple[list[Line], Path | None]:
-    """OCR one page image once, producing word TSV and, if asked, a one-page searchable PDF."""
-    outputs = ["tsv"] + (["pdf"] if pdf else [])
+    """OCR one page image once, producing word TSV and, if asked, a one-page text-only PDF.
+
+    The PDF holds only the invisible text (``textonly_pdf=1``): embedding the page image is
+    left to ``pipeline.searchable_pdf``, which does it for a fraction of Tesseract's cost.
+    """
+    outputs = ["-c", "textonly_pdf=1", "tsv", "pdf"] if pdf else ["tsv"]
     args = [
         config.cmd,
         str(image_path),
