@@ -12,7 +12,8 @@ from typing import Any
 from redis.exceptions import RedisError
 from rq import Worker
 
-from schemas.errors import QueueUnavailable
+from pipeline.warmup import warm_up
+from schemas.errors import QueueUnavailable, SohoaError
 from workers.jobs import bind_services
 from workers.queue_admin import release_dead_workers_jobs
 from workers.queues import RqQueue
@@ -54,6 +55,11 @@ def run_worker(
     rq = RqQueue(settings)
     names = queue_names or rq.names
     bind_services(services)
+    try:
+        seconds = warm_up(services.settings, services.engine)
+        log.info("đã khởi động nóng quy trình trong %.2f s", seconds)
+    except (SohoaError, OSError) as exc:  # a real page will show the problem with its reason
+        log.warning("khởi động nóng quy trình thất bại: %s", exc)
     services.index.dispose()  # nothing pooled in the parent for horses to inherit
     worker = SohoaWorker(
         [rq.queue(name) for name in names],

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 from pipeline.extract.text import LineView, compact_tokens
 
 
@@ -31,14 +33,8 @@ def _token_errors(length: int) -> int:
 
 
 def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (small strings only)."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+    """Levenshtein distance (RapidFuzz: C++, a fraction of a microsecond on labels)."""
+    return int(Levenshtein.distance(a, b))
 
 
 @dataclass(frozen=True)
@@ -73,16 +69,12 @@ class Match:
     distance: int
 
 
-@lru_cache(maxsize=65536)
 def _word_ok(word: str, window: str, at_end: bool) -> bool:
     """Does ``window`` start (or end) with ``word``, give or take a letter or two?"""
     tol = _token_errors(len(word))
-    return (
-        min(
-            edit_distance(word, window[-n:] if at_end else window[:n])
-            for n in range(max(1, len(word) - 1), len(word) + 2)
-        )
-        <= tol
+    return any(
+        Levenshtein.distance(word, window[-n:] if at_end else window[:n], score_cutoff=tol) <= tol
+        for n in range(max(1, len(word) - 1), len(word) + 2)
     )
 
 
@@ -104,22 +96,14 @@ def _best_end(p: Phrase, text: str, start: int, ends: frozenset[int]) -> tuple[i
         return start + m, 0
     if k == 0 or not _word_ok(p.first, text[start : start + len(p.first) + 1], False):
         return None
-    prev = list(range(n + 1))
-    for i in range(1, m + 1):
-        pc = p.compact[i - 1]
-        cur = [i] + [0] * n
-        low = i
-        for j in range(1, n + 1):
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (pc != text[start + j - 1]))
-            cur[j] = v
-            low = min(low, v)
-        if low > k:
-            return None
-        prev = cur
+    # The distance of the phrase to every token-boundary prefix of what follows ``start``.
     best: tuple[int, int, int] | None = None
     for j in range(max(1, m - k), n + 1):
-        if start + j in ends and prev[j] <= k:
-            key = (prev[j], abs(j - m), j)
+        if start + j not in ends:
+            continue
+        distance = Levenshtein.distance(p.compact, text[start : start + j], score_cutoff=k)
+        if distance <= k:
+            key = (distance, abs(j - m), j)
             if best is None or key < best:
                 best = key
     if best is None:
