@@ -94,23 +94,37 @@ def _level(mask: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(mask, matrix, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
 
 
-def _level_already(page: PageImage) -> bool:
-    return any(r.stage == "deskew" and r.detail.get("reason") != "disabled" for r in page.stages)
+def _deskewed_lines(page: PageImage) -> bool | None:
+    """Whether deskew found this page's lines running down it; None when deskew did not run."""
+    for record in reversed(page.stages):
+        if record.stage == "deskew" and record.detail.get("reason") != "disabled":
+            lines = record.detail.get("lines")
+            return None if lines is None else lines == "vertical"
+    return None
 
 
-def guess_turn(gray: np.ndarray, max_degrees: float) -> TurnGuess:
-    """The quarter turn that makes the page upright, from its ink alone (tens of ms)."""
+def guess_turn(gray: np.ndarray, max_degrees: float, vertical: bool | None = None) -> TurnGuess:
+    """The quarter turn that makes the page upright, from its ink alone (tens of ms).
+
+    ``vertical``: which way the lines run when deskew has just measured it on this page (its
+    lines are then level already, so neither the direction nor the angle is searched again).
+    """
     mask = text_mask(gray)
-    found = text_angle(mask, max_degrees)
-    if found.ink < _MIN_LINES_INK:
+    if vertical is None:
+        found = text_angle(mask, max_degrees)
+        ink, vertical = found.ink, found.vertical
+    else:
+        ink = int(mask.sum())
+    if ink < _MIN_LINES_INK:
         return TurnGuess(0, 0.0, False, False)
-    base = 90 if found.vertical else 0
+    base = 90 if vertical else 0
     level = np.ascontiguousarray(rotate_quarter(mask, base))
-    level = _level(level, text_angle(level, max_degrees).angle)
+    if max_degrees > 0:
+        level = _level(level, text_angle(level, max_degrees).angle)
     balance = ascender_balance(level)
     rotate = base if balance >= 0 else (base + 180) % 360
     confident = abs(balance) >= _CONFIDENT
-    return TurnGuess(rotate, round(balance, 3), found.vertical, confident)
+    return TurnGuess(rotate, round(balance, 3), vertical, confident)
 
 
 def osd_rotate(page: PageImage, engine: OcrEngine, scratch: Path, reason: str) -> PageImage:
@@ -143,9 +157,10 @@ def orient(
     if not settings.orientation:
         return page.skipped("orientation", "disabled")
     start = time.perf_counter()
-    # A deskewed page's lines are square to it: a degree either way is enough to search.
-    search = 1.0 if _level_already(page) else settings.max_skew_degrees
-    guess = guess_turn(page.pixels, search)
+    # A deskewed page's lines are square to it and their direction is known: no search.
+    vertical = _deskewed_lines(page)
+    search = 0.0 if vertical is not None else settings.max_skew_degrees
+    guess = guess_turn(page.pixels, search, vertical)
     if not guess.confident and engine is not None:
         return osd_rotate(page, engine, scratch, "unsure")
     record = StageRecord(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -34,6 +35,21 @@ def _claimed_dpi(image: Image.Image, default: int) -> int:
     return dpi if 150 <= dpi <= 1200 else default
 
 
+_OPENCV_MODES = frozenset({"L", "RGB"})  # no alpha, no palette, 8 bits: nothing to composite
+
+
+def _decode_single(path: Path, image: Image.Image, media_type: MediaType) -> np.ndarray | None:
+    """A one-page PNG or JPEG decoded by OpenCV straight to gray, or None to use Pillow.
+
+    A third to half cheaper than Pillow's decode, convert and copy on a 300-dpi A4 page;
+    OpenCV applies the JPEG's EXIF orientation itself, as ``ImageOps.exif_transpose`` does.
+    """
+    if media_type not in (MediaType.PNG, MediaType.JPEG) or image.mode not in _OPENCV_MODES:
+        return None
+    pixels = cv2.imdecode(np.fromfile(path, dtype=np.uint8), cv2.IMREAD_GRAYSCALE)
+    return pixels if pixels is not None and pixels.size else None
+
+
 def iter_pages(
     path: Path, source: SourceFile, ocr: OcrSettings, limits: LimitSettings
 ) -> Iterator[PageImage | PageFailed]:
@@ -55,12 +71,16 @@ def iter_pages(
                 yield PageFailed(f"trang {number}: {exc.detail or exc.code}")
         return
     with Image.open(path) as image:
+        dpi = _claimed_dpi(image, ocr.dpi)
+        if source.page_count == 1:
+            single = _decode_single(path, image, source.media_type)
+            if single is not None:
+                yield PageImage(page_number=1, pixels=single, dpi=dpi)
+                return
         for index in range(source.page_count):
             try:
                 image.seek(index)
                 frame = ImageOps.exif_transpose(image) if index == 0 else image
-                yield PageImage(
-                    page_number=index + 1, pixels=_to_gray(frame), dpi=_claimed_dpi(image, ocr.dpi)
-                )
+                yield PageImage(page_number=index + 1, pixels=_to_gray(frame), dpi=dpi)
             except (OSError, ValueError, EOFError) as exc:
                 yield PageFailed(f"trang {index + 1}: {str(exc)[:200]}")
