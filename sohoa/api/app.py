@@ -16,6 +16,7 @@ from sohoa.api import (
     routes_auth,
     routes_dossiers,
     routes_files,
+    routes_reports,
     routes_review,
     routes_search,
 )
@@ -66,6 +67,7 @@ def create_app(
         routes_review,
         routes_audit,
         routes_files,
+        routes_reports,
     ):
         app.include_router(module.router)
     mount_page(app)
