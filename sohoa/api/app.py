@@ -16,6 +16,7 @@ from sohoa.api import (
     routes_auth,
     routes_dossiers,
     routes_files,
+    routes_progress,
     routes_reports,
     routes_review,
     routes_search,
@@ -67,6 +68,7 @@ def create_app(
         routes_review,
         routes_audit,
         routes_files,
+        routes_progress,
         routes_reports,
     ):
         app.include_router(module.router)
