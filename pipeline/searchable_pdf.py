@@ -10,6 +10,7 @@ OCRmyPDF assembles its output the same way, with pikepdf.
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import cv2
@@ -18,20 +19,33 @@ import pikepdf
 
 from schemas.errors import PageFailed
 
+JPEG_MAX_SIDE = 65_500  # the JPEG format's limit; a longer strip goes in losslessly
 
-def image_page(pdf: pikepdf.Pdf, pixels: np.ndarray, dpi: int, quality: int) -> pikepdf.Page:
-    """A page exactly the size of the scan at ``dpi``, showing the grayscale pixels as JPEG."""
-    ok, encoded = cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    if not ok:
-        raise PageFailed("could not encode the page image as JPEG")
+
+def _image_stream(pdf: pikepdf.Pdf, pixels: np.ndarray, quality: int) -> pikepdf.Stream:
+    """The grayscale pixels as a PDF image: JPEG, or zlib when JPEG cannot hold the size."""
     height, width = pixels.shape[:2]
-    image = pikepdf.Stream(pdf, encoded.tobytes())
+    if max(height, width) <= JPEG_MAX_SIDE:
+        ok, encoded = cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, quality])
+        if not ok:
+            raise PageFailed("could not encode the page image as JPEG")
+        image = pikepdf.Stream(pdf, encoded.tobytes())
+        image.Filter = pikepdf.Name.DCTDecode
+    else:
+        image = pikepdf.Stream(pdf, zlib.compress(np.ascontiguousarray(pixels).tobytes(), 1))
+        image.Filter = pikepdf.Name.FlateDecode
     image.Type = pikepdf.Name.XObject
     image.Subtype = pikepdf.Name.Image
     image.Width, image.Height = width, height
     image.ColorSpace = pikepdf.Name.DeviceGray
     image.BitsPerComponent = 8
-    image.Filter = pikepdf.Name.DCTDecode
+    return image
+
+
+def image_page(pdf: pikepdf.Pdf, pixels: np.ndarray, dpi: int, quality: int) -> pikepdf.Page:
+    """A page exactly the size of the scan at ``dpi``, showing the grayscale pixels."""
+    height, width = pixels.shape[:2]
+    image = _image_stream(pdf, pixels, quality)
     points_w, points_h = width * 72 / dpi, height * 72 / dpi
     draw = f"q {points_w:.4f} 0 0 {points_h:.4f} 0 0 cm /Im0 Do Q".encode()
     page = pikepdf.Dictionary(
@@ -58,6 +72,6 @@ def compose_page(
             page = image_page(out, pixels, dpi, quality)
             page.add_overlay(text.pages[0], pikepdf.Rectangle(*page.mediabox))
             out.save(dest)
-    except pikepdf.PdfError as exc:
+    except (pikepdf.PdfError, OSError) as exc:  # no or broken text-only PDF from the engine
         raise PageFailed(f"searchable PDF page: {exc}"[:200]) from exc
     return dest
