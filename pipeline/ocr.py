@@ -145,6 +145,26 @@ def without_noise(text: PageText, below: float) -> PageText:
     return text.model_copy(update={"lines": lines, "stages": [*text.stages, record]})
 
 
+def shift_text(text: PageText, dx: int, dy: int, width: int, height: int) -> PageText:
+    """The text of a region placed on its page: boxes moved by (dx, dy), the page's size."""
+    lines = [
+        Line(
+            words=[
+                w.model_copy(
+                    update={
+                        "box": w.box.model_copy(
+                            update={"left": w.box.left + dx, "top": w.box.top + dy}
+                        )
+                    }
+                )
+                for w in line.words
+            ]
+        )
+        for line in text.lines
+    ]
+    return text.model_copy(update={"lines": lines, "width": width, "height": height})
+
+
 def recognize_page(
     engine: OcrEngine, page: PageImage, image_path: Path, *, pdf: bool
 ) -> tuple[PageText, Path | None]:

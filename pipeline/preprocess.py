@@ -290,6 +290,45 @@ def binarize(page: PageImage, settings: PreprocessSettings) -> PageImage:
     return page.with_pixels(pixels, _record("binarize", start, method=settings.binarize_method))
 
 
+class ContentBox(NamedTuple):
+    """The inked part of a page, in full-size pixels (right and bottom exclusive)."""
+
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+    def share_of(self, width: int, height: int) -> float:
+        return (self.right - self.left) * (self.bottom - self.top) / max(width * height, 1)
+
+
+_FAINT = 200  # after flattening the paper is 255: anything darker than this is a mark
+
+
+def content_box(page: PageImage, settings: PreprocessSettings) -> ContentBox | None:
+    """Where the page has ink, padded by the margin; None when that is (nearly) all of it.
+
+    Tesseract's layout analysis costs by area: on a cleaned A4 certificate or card, reading only
+    the inked part saves about a tenth of its time. Measured on the small copy, so a mark of a
+    single small pixel (~3 full pixels) or more keeps its area; the margin covers the rest.
+    """
+    if not settings.ocr_content_only:
+        return None
+    small, scale = _small(page.pixels)
+    ys, xs = np.nonzero(small < _FAINT)
+    if ys.size == 0:
+        return None
+    h, w = page.pixels.shape
+    pad = settings.content_margin_inches * page.dpi + 1 / scale
+    box = ContentBox(
+        left=max(0, int(xs.min() / scale - pad)),
+        top=max(0, int(ys.min() / scale - pad)),
+        right=min(w, int(np.ceil((xs.max() + 1) / scale + pad))),
+        bottom=min(h, int(np.ceil((ys.max() + 1) / scale + pad))),
+    )
+    return None if box.share_of(w, h) > 0.95 else box
+
+
 # Before the quarter-turn decision (which needs level, clean lines) and after it.
 CLEANUP_STAGES: tuple[Stage, ...] = (crop_border, deskew, normalize_contrast, denoise)
 FINISH_STAGES: tuple[Stage, ...] = (upscale, binarize)

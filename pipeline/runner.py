@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel
 
 from pipeline.codes import decode_codes
@@ -19,13 +20,14 @@ from pipeline.ocr import (
     OcrEngine,
     TesseractEngine,
     recognize_page,
+    shift_text,
     without_noise,
     write_engine_input,
     write_page_png,
 )
 from pipeline.orientation import orient, orientation_settled, osd_rotate
 from pipeline.page import PageImage
-from pipeline.preprocess import clean_up, finish
+from pipeline.preprocess import ContentBox, clean_up, content_box, finish
 from pipeline.rasterize import iter_pages
 from pipeline.searchable_pdf import compose_page
 from pipeline.textlayer import judge, parse_bbox_layout
@@ -102,8 +104,7 @@ def process_page(
     stem = scratch / f"page-{page.page_number:04d}"
     codes = decode_codes(page.pixels, settings.codes)  # before OCR: exact data, and cheap
     page = prepare_page(page, engine, stem, settings)
-    want_pdf = settings.ocr.searchable_pdf
-    text, text_pdf = ocr_pass(engine, page, stem, want_pdf)
+    text, text_pdf, box = ocr_pass(engine, page, stem, settings)
     retry = (
         settings.preprocess.orientation
         and text.mean_confidence < settings.ocr.retry_below_confidence
@@ -112,11 +113,13 @@ def process_page(
     if retry:
         turned = osd_rotate(page, engine, stem.with_suffix(".osd.png"), "low_confidence")
         if turned.stages[-1].applied:
-            second, second_pdf = ocr_pass(
-                engine, turned, stem.with_name(stem.name + "-retry"), want_pdf
+            second, second_pdf, second_box = ocr_pass(
+                engine, turned, stem.with_name(stem.name + "-retry"), settings
             )
             if second.mean_confidence > text.mean_confidence:
-                page, text, text_pdf = turned, second, second_pdf
+                if text_pdf is not None:
+                    text_pdf.unlink(missing_ok=True)
+                page, text, text_pdf, box = turned, second, second_pdf, second_box
             elif second_pdf is not None:
                 second_pdf.unlink(missing_ok=True)
     text.codes = codes
@@ -129,20 +132,38 @@ def process_page(
             text_pdf,
             stem.with_suffix(".page.pdf"),
             quality=settings.ocr.pdf_image_quality,
+            text_box=box,
         )
         text_pdf.unlink(missing_ok=True)
     return PageOutput(text=without_noise(text, settings.ocr.noise_confidence), image=image, pdf=pdf)
 
 
 def ocr_pass(
-    engine: OcrEngine, page: PageImage, stem: Path, want_pdf: bool
-) -> tuple[PageText, Path | None]:
-    """One engine pass over the page as it stands; the engine's input file is removed after."""
-    engine_input = write_engine_input(page, stem.with_suffix(".bmp"))
+    engine: OcrEngine, page: PageImage, stem: Path, settings: Settings
+) -> tuple[PageText, Path | None, ContentBox | None]:
+    """One engine pass over the inked part of the page as it stands; boxes in page pixels.
+
+    Returns the text, the engine's text-only PDF of that part (when asked for) and the part.
+    """
+    box = content_box(page, settings.preprocess)
+    region = page
+    if box is not None:
+        pixels = np.ascontiguousarray(page.pixels[box.top : box.bottom, box.left : box.right])
+        region = page.model_copy(update={"pixels": pixels})
+    engine_input = write_engine_input(region, stem.with_suffix(".bmp"))
     try:
-        return recognize_page(engine, page, engine_input, pdf=want_pdf)
+        text, text_pdf = recognize_page(
+            engine, region, engine_input, pdf=settings.ocr.searchable_pdf
+        )
     finally:
         engine_input.unlink(missing_ok=True)
+    if box is not None:
+        height, width = page.pixels.shape[:2]
+        text = shift_text(text, box.left, box.top, width, height)
+        detail = {"left": box.left, "top": box.top, "right": box.right, "bottom": box.bottom}
+        record = StageRecord(stage="content_only", applied=True, detail=detail)
+        text.stages = [*text.stages, record]
+    return text, text_pdf, box
 
 
 def text_layer_page(

@@ -59,18 +59,32 @@ def image_page(pdf: pikepdf.Pdf, pixels: np.ndarray, dpi: int, quality: int) -> 
 
 
 def compose_page(
-    pixels: np.ndarray, dpi: int, text_pdf: Path, dest: Path, *, quality: int = 80
+    pixels: np.ndarray,
+    dpi: int,
+    text_pdf: Path,
+    dest: Path,
+    *,
+    quality: int = 80,
+    text_box: tuple[int, int, int, int] | None = None,
 ) -> Path:
     """Write ``dest``: the page image with the text-only page of ``text_pdf`` over it.
 
-    Tesseract sizes its text page from the same pixels and dpi, so the words land on the image;
-    the overlay is scaled to the image page in case the two differ by rounding.
+    Tesseract sizes its text page from the pixels it read and the dpi, so the words land on the
+    image: over the whole page, or over ``text_box`` (left, top, right, bottom in pixels) when
+    it read only that part. The overlay is fitted to that rectangle in case of rounding.
     """
+    height = pixels.shape[0]
+    left, top, right, bottom = text_box or (0, 0, pixels.shape[1], height)
+    points = 72 / dpi
+    # PDF coordinates grow upwards from the bottom-left corner.
+    rect = pikepdf.Rectangle(
+        left * points, (height - bottom) * points, right * points, (height - top) * points
+    )
     try:
         with pikepdf.open(text_pdf) as text:
             out = pikepdf.new()
             page = image_page(out, pixels, dpi, quality)
-            page.add_overlay(text.pages[0], pikepdf.Rectangle(*page.mediabox))
+            page.add_overlay(text.pages[0], rect)
             out.save(dest)
     except (pikepdf.PdfError, OSError) as exc:  # no or broken text-only PDF from the engine
         raise PageFailed(f"searchable PDF page: {exc}"[:200]) from exc

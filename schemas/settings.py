@@ -77,6 +77,8 @@ class PreprocessSettings(BaseModel):
     binarize: bool = False
     crop_border: bool = True
     upscale: bool = True
+    ocr_content_only: bool = True  # the engine reads only the inked area (plus a margin)
+    content_margin_inches: float = Field(0.15, ge=0.0, le=2.0)
     max_skew_degrees: float = 20.0
     min_skew_degrees: float = 0.15  # smaller angles are left alone (rotation blurs a little)
     denoise_method: Literal["median", "gaussian", "nlmeans", "none"] = "median"
