@@ -78,6 +78,9 @@ class PreprocessSettings(BaseModel):
     crop_border: bool = True
     upscale: bool = True
     ocr_content_only: bool = True  # the engine reads only the inked area (plus a margin)
+    # OpenCV threads in a worker process (0: OpenCV's own default). Workers run one per core,
+    # as Tesseract does with OMP_THREAD_LIMIT=1: more threads only contend for the same cores.
+    worker_opencv_threads: int = Field(1, ge=0, le=64)
     content_margin_inches: float = Field(0.15, ge=0.0, le=2.0)
     max_skew_degrees: float = 20.0
     min_skew_degrees: float = 0.15  # smaller angles are left alone (rotation blurs a little)

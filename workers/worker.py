@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import cv2
 from redis.exceptions import RedisError
 from rq import Worker
 
@@ -55,6 +56,9 @@ def run_worker(
     rq = RqQueue(settings)
     names = queue_names or rq.names
     bind_services(services)
+    threads = services.settings.preprocess.worker_opencv_threads
+    if threads:
+        cv2.setNumThreads(threads)
     try:
         seconds = warm_up(services.settings, services.engine)
         log.info("đã khởi động nóng quy trình trong %.2f s", seconds)

@@ -7,8 +7,6 @@ turns the program's failures into sohoa errors here and nowhere else.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import subprocess
@@ -88,30 +86,34 @@ def recognize(
 
 
 def parse_tsv(tsv: str) -> list[Line]:
-    """Group Tesseract's word rows into lines, keeping boxes and confidences (0..1)."""
-    grouped: dict[tuple[int, int, int, int], list[Word]] = {}
-    reader = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
-    for row in reader:
-        text = (row.get("text") or "").strip()
-        if row.get("level") != "5" or not text:
+    """Group Tesseract's word rows into lines, keeping boxes and confidences (0..1).
+
+    Split by hand rather than with ``csv``: a dense page has a few thousand rows and this runs
+    on every page (Tesseract's TSV has no quoting; a word's text never holds a tab).
+    """
+    rows = tsv.splitlines()
+    if not rows:
+        return []
+    column = {name: i for i, name in enumerate(rows[0].split("\t"))}
+    level, conf_at, text_at = column["level"], column["conf"], column["text"]
+    key_at = [column[k] for k in ("page_num", "block_num", "par_num", "line_num")]
+    box_at = [column[k] for k in ("left", "top", "width", "height")]
+    grouped: dict[tuple[int, ...], list[Word]] = {}
+    for row in rows[1:]:
+        cells = row.split("\t")
+        if len(cells) <= text_at or cells[level] != "5":
             continue
-        conf = float(row["conf"])
-        if conf < 0:
+        text = cells[text_at].strip()
+        conf = float(cells[conf_at])
+        if not text or conf < 0:
             continue
-        key = (
-            int(row["page_num"]),
-            int(row["block_num"]),
-            int(row["par_num"]),
-            int(row["line_num"]),
-        )
-        box = Box(
-            left=int(row["left"]),
-            top=int(row["top"]),
-            width=int(row["width"]),
-            height=int(row["height"]),
-        )
-        grouped.setdefault(key, []).append(
-            Word(text=text, confidence=min(max(conf / 100.0, 0.0), 1.0), box=box)
+        left, top, width, height = (int(cells[i]) for i in box_at)
+        grouped.setdefault(tuple(int(cells[i]) for i in key_at), []).append(
+            Word(
+                text=text,
+                confidence=min(max(conf / 100.0, 0.0), 1.0),
+                box=Box(left=left, top=top, width=width, height=height),
+            )
         )
     return [Line(words=words) for _, words in sorted(grouped.items())]
 
