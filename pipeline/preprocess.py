@@ -212,10 +212,11 @@ def normalize_contrast(page: PageImage, settings: PreprocessSettings) -> PageIma
     background_small = cv2.morphologyEx(
         small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kernel, kernel))
     )
-    background_small = cv2.GaussianBlur(background_small, (0, 0), 5)
+    background_small = np.maximum(cv2.GaussianBlur(background_small, (0, 0), 5), 1)
     h, w = page.pixels.shape
+    # Linear interpolation of values >= 1 stays >= 1: no division by zero on the full page.
     background = cv2.resize(background_small, (w, h), interpolation=cv2.INTER_LINEAR)
-    flat = cv2.divide(page.pixels, np.maximum(background, 1), scale=255)
+    flat = cv2.divide(page.pixels, background, scale=255)
     white = settings.white_point
     if white < 255:
         lut = np.clip(np.arange(256) * 255.0 / white, 0, 255).astype(np.uint8)
