@@ -18,7 +18,7 @@ import zxingcpp
 from schemas.ocr import Box, DecodedCode
 from schemas.settings import CodesSettings
 
-QR_FORMATS = zxingcpp.barcode_formats_from_str("QRCode")  # QR only: the fastest search
+QR_ONLY = "QRCode"  # the fastest search
 CROP_MARGIN = 0.6
 """A detected-but-unread symbol is retried on its box grown by this share on every side."""
 
@@ -74,7 +74,12 @@ def _read(image: np.ndarray, binarizer: zxingcpp.Binarizer) -> tuple[list[Decode
     """Decoded (text, format, bounds) and the bounds of symbols found but not decoded."""
     try:
         found = zxingcpp.read_barcodes(
-            image, formats=QR_FORMATS, binarizer=binarizer, return_errors=True
+            image,
+            # Made per call: a module-level BarcodeFormats is reported by nanobind as "leaked"
+            # in every process's exit output.
+            formats=zxingcpp.barcode_formats_from_str(QR_ONLY),
+            binarizer=binarizer,
+            return_errors=True,
         )
     except (RuntimeError, ValueError):  # a decoder failure must never fail the page
         return [], []
