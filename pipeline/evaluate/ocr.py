@@ -103,6 +103,7 @@ def without_preprocessing(settings: Settings) -> Settings:
         binarize=False,
         crop_border=False,
         upscale=False,
+        ocr_content_only=False,
     )
     ocr = settings.ocr.model_copy(update={"noise_confidence": 0.0})
     return settings.model_copy(update={"preprocess": off, "ocr": ocr})
