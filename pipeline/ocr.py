@@ -5,6 +5,7 @@ The pipeline talks to an ``OcrEngine``; tests inject engines that crash or hang.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from pathlib import Path
@@ -13,10 +14,13 @@ from typing import Protocol
 import cv2
 
 from pipeline.page import PageImage
-from pipeline.tools import tesseract
+from pipeline.tools import tesseract, tesseract_library
 from schemas.documents import StageRecord
+from schemas.errors import PageFailed
 from schemas.ocr import Line, PageStatus, PageText, Word
 from schemas.settings import OcrSettings
+
+log = logging.getLogger(__name__)
 
 
 class OcrEngine(Protocol):
@@ -34,11 +38,38 @@ class OcrEngine(Protocol):
 
 
 class TesseractEngine:
-    """Tesseract with the settings' languages, page segmentation and per-call thread limit."""
+    """Tesseract with the settings' languages, page segmentation and per-call thread limit.
 
-    def __init__(self, settings: OcrSettings) -> None:
+    Pages are read by the library loaded in this process when it is the installed program's
+    own Tesseract (``tesseract_library``), otherwise by one ``tesseract`` process per page.
+    """
+
+    def __init__(self, settings: OcrSettings, *, in_process: bool | None = None) -> None:
         self.settings = settings
         self.name = f"tesseract:{settings.languages}"
+        self.in_process = settings.in_process if in_process is None else in_process
+        self.library_note = ""  # why the library is not used, once it was tried
+        self._library: tesseract_library.LibraryTesseract | None = None
+
+    def isolated(self) -> TesseractEngine:
+        """The same engine with every page in its own process: for a retry after a crash."""
+        return TesseractEngine(self.settings, in_process=False)
+
+    @property
+    def runs_in_process(self) -> bool:
+        """Whether pages go to the loaded library (tries to load it the first time)."""
+        return self._loaded_library() is not None
+
+    def _loaded_library(self) -> tesseract_library.LibraryTesseract | None:
+        if self._library is None and self.in_process and not self.library_note:
+            try:
+                self._library = tesseract_library.load(
+                    self.settings.tesseract_cmd, self.settings.omp_thread_limit
+                )
+            except (tesseract_library.LibraryUnavailable, PageFailed) as exc:
+                self.library_note = str(exc)
+                log.warning("Tesseract chạy từng trang như chương trình riêng: %s", exc)
+        return self._library
 
     def _config(self, dpi: int) -> tesseract.TesseractConfig:
         s = self.settings
@@ -54,6 +85,9 @@ class TesseractEngine:
     def recognize(
         self, image_path: Path, out_base: Path, *, dpi: int, pdf: bool
     ) -> tuple[list[Line], Path | None]:
+        library = self._loaded_library()
+        if library is not None:
+            return library.recognize(image_path, out_base, self._config(dpi), pdf=pdf)
         return tesseract.recognize(image_path, out_base, self._config(dpi), pdf=pdf)
 
     def orientation(self, image_path: Path, *, dpi: int) -> tuple[int, float]:

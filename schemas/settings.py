@@ -59,6 +59,9 @@ class OcrSettings(BaseModel):
     omp_thread_limit: int = 1
     psm: int = 3
     tesseract_cmd: str = "tesseract"
+    # Read pages with the Tesseract library loaded once per worker (tesserocr), when it is the
+    # program's own version; False: one ``tesseract`` process per page, as before.
+    in_process: bool = True
     poppler_path: str = ""
     searchable_pdf: bool = True
     pdf_image_quality: int = Field(default=80, ge=10, le=100)  # JPEG page image in that PDF

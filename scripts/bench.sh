@@ -25,7 +25,7 @@ fi
 stamp=.venv/.sohoa-bench-installed
 if [ ! -x .venv/bin/ocrmypdf ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "==> Installing the bench extra (OCRmyPDF)"
-  .venv/bin/python -m pip install -q -e ".[bench]"
+  .venv/bin/python -m pip install -q --no-binary tesserocr -e ".[bench]"
   touch "$stamp"
 fi
 

@@ -10,6 +10,10 @@ command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
 if ! tesseract --list-langs 2>/dev/null | grep -qx vie; then need_apt+=(tesseract-ocr-vie); fi
 if ! tesseract --list-langs 2>/dev/null | grep -qx osd; then need_apt+=(tesseract-ocr-osd); fi
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# tesserocr (Tesseract loaded once per worker) is built against the system's libtesseract, so
+# that it is the very engine the program is: its headers, pkg-config and a C++ compiler.
+pkg-config --exists tesseract lept 2>/dev/null || need_apt+=(libtesseract-dev libleptonica-dev pkg-config)
+command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need_apt+=(fonts-dejavu-core)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need_apt+=(fonts-dejavu-core)
 { command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || need_apt+=(chromium chromium-driver)
@@ -32,6 +36,7 @@ stamp=.venv/.sohoa-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "==> Installing sohoa and its Python dependencies"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[dev]"
+  # --no-binary: PyPI's tesserocr wheels carry their own, different Tesseract build.
+  .venv/bin/python -m pip install -q --no-binary tesserocr -e ".[dev]"
   touch "$stamp"
 fi

@@ -94,3 +94,33 @@ def test_one_stop_qr_gives_context_when_none_came(tmp_path: Path, services: Serv
         assert component.scan_id == receipt.scan_id and component.kind == "result"
         assert component.status == "digitized"
         assert (result.dossier_code, result.kind) == (code, "result")
+
+
+@pytest.mark.ocr
+def test_a_retried_scan_reads_each_page_in_its_own_process(
+    tmp_path: Path, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first run uses the loaded library; a run after it (a crash, a kill) does not."""
+    from pipeline import runner
+
+    used: list[bool] = []
+    real_run = runner.run_document
+
+    def spy(*args: object, **kwargs: object) -> object:
+        used.append(args[3].runs_in_process)  # type: ignore[attr-defined]
+        return real_run(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("workers.jobs.run_document", spy)
+    path, doc = make_scan(tmp_path, DocType.ID_CARD, seed=13)
+    receipt = ingest_file(path, CONTEXT, services)
+    with services.index.session() as session:  # as if a first run had died mid-job
+        scan = session.get(Scan, receipt.scan_id)
+        assert scan is not None
+        scan.attempts, scan.state = 1, ScanState.PROCESSING.value
+    assert process_scan(receipt.scan_id, services) in (JobOutcome.DONE, JobOutcome.NEEDS_REVIEW)
+    first, _ = make_scan(tmp_path, DocType.ID_CARD, seed=14)
+    other = ingest_file(first, CONTEXT, services)
+    assert process_scan(other.scan_id, services) in (JobOutcome.DONE, JobOutcome.NEEDS_REVIEW)
+    assert used == [False, True]
+    with services.index.session() as session:
+        assert find_by_id_number(session, doc.fields["id_number"])

@@ -103,6 +103,7 @@ def test_a_page_that_hangs_is_marked_and_the_rest_continues(tmp_path: Path) -> N
     )
     settings = Settings.rooted_at(tmp_path / "data")
     settings.ocr.tesseract_cmd = cmd
+    settings.ocr.in_process = False  # the program's own time-out (a retry after a crash runs so)
     settings.ocr.page_timeout_seconds = 3
     done = ocr_document(path, tmp_path / "scratch", settings)
     assert [p.status for p in done.ocr.pages] == [

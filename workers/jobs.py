@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pipeline.codes_payloads import context_from_codes
+from pipeline.ocr import OcrEngine, TesseractEngine
 from pipeline.runner import PipelineOutput, run_document
 from schemas.dossiers import ComponentStatus
 from schemas.errors import InputRejected, ProcessingFailed, TransientError
@@ -56,7 +57,7 @@ def process_scan_job(scan_id: int) -> str:
     return process_scan(scan_id, _services()).value
 
 
-def _begin(scan_id: int, services: Services) -> tuple[str, int] | None:
+def _begin(scan_id: int, services: Services) -> tuple[str, int, int] | None:
     with services.index.session() as session:
         scan = get_scan(session, scan_id)
         if scan.state in _FINISHED:
@@ -66,7 +67,7 @@ def _begin(scan_id: int, services: Services) -> tuple[str, int] | None:
         # Highest stored version + 1: re-OCR may have kept a non-current version above the
         # current one; a retry after a crash before the commit reuses the same number.
         latest = session.scalar(select(func.max(Result.version)).where(Result.scan_id == scan_id))
-        return scan.original_key, (latest or 0) + 1
+        return scan.original_key, (latest or 0) + 1, scan.attempts
 
 
 def _commit(
@@ -148,7 +149,12 @@ def process_scan(scan_id: int, services: Services) -> JobOutcome:
     started = _begin(scan_id, services)
     if started is None:
         return JobOutcome.DUPLICATE
-    original_key, version = started
+    original_key, version, attempts = started
+    engine: OcrEngine = services.engine
+    if attempts > 1 and isinstance(engine, TesseractEngine):
+        # The first run may have ended in a crash inside the loaded library: from now on each
+        # page gets its own process again, so a page that kills Tesseract fails alone.
+        engine = engine.isolated()
     tmp_root = services.settings.data_dir / "tmp"
     tmp_root.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f"scan-{scan_id}-", dir=tmp_root))
@@ -156,7 +162,7 @@ def process_scan(scan_id: int, services: Services) -> JobOutcome:
         original = scratch / "original"
         services.store.download(original_key, original)
         try:
-            output = run_document(original, scratch / "work", services.settings, services.engine)
+            output = run_document(original, scratch / "work", services.settings, engine)
         except InputRejected as error:
             log.warning("scan %s quarantined: %s", scan_id, error.code)
             if not _record_failure(

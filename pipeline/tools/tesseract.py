@@ -145,6 +145,22 @@ def version(cmd: str = "tesseract") -> str:
     return f"tesseract {pytesseract.get_tesseract_version()}"
 
 
+_DATAPATH = re.compile(r'languages in "([^"]+)"')
+
+
+def datapath(cmd: str = "tesseract") -> str:
+    """The language-data folder the program reads (honouring TESSDATA_PREFIX), so that the
+    in-process engine (``tesseract_library``) loads exactly the same models."""
+    try:
+        done = subprocess.run([cmd, "--list-langs"], capture_output=True, timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise PageFailed(f"không chạy được {cmd!r}") from exc
+    found = _DATAPATH.search(done.stdout.decode("utf-8", "replace"))
+    if found is None:
+        raise PageFailed(f"{cmd} --list-langs: không thấy thư mục dữ liệu")
+    return found.group(1)
+
+
 def languages(cmd: str = "tesseract") -> set[str]:
     """Installed language data (pytesseract is used for these one-off queries only: OCR calls
     need a per-call environment and several outputs from one run, which it cannot give)."""
