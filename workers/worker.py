@@ -15,6 +15,7 @@ from rq import Worker
 
 from pipeline.warmup import warm_up
 from schemas.errors import QueueUnavailable, SohoaError
+from workers.heap import keep_page_images_on_the_heap
 from workers.jobs import bind_services
 from workers.queue_admin import release_dead_workers_jobs
 from workers.queues import RqQueue
@@ -59,6 +60,7 @@ def run_worker(
     threads = services.settings.preprocess.worker_opencv_threads
     if threads:
         cv2.setNumThreads(threads)
+    keep_page_images_on_the_heap()  # before the warm-up: horses inherit the allocator's state
     try:
         seconds = warm_up(services.settings, services.engine)
         log.info("đã khởi động nóng quy trình trong %.2f s", seconds)
