@@ -37,7 +37,8 @@ from typing import Any
 
 from bench.corpus import Corpus, build_corpus
 
-# (label, module, function); steps missing from the current code are skipped.
+_LIBRARY = "pipeline.tools.tesseract_library"
+# (label, module, function or Class.method); steps missing from the current code are skipped.
 STEPS: list[tuple[str, str, str]] = [
     ("job total (process_scan)", "workers.jobs", "process_scan"),
     ("  pipeline (run_document)", "pipeline.runner", "run_document"),
@@ -49,7 +50,8 @@ STEPS: list[tuple[str, str, str]] = [
     ("    finish (upscale/binarize)", "pipeline.preprocess", "finish"),
     ("    write page PNG", "pipeline.ocr", "write_page_png"),
     ("    write engine input (BMP)", "pipeline.ocr", "write_engine_input"),
-    ("    tesseract recognize", "pipeline.tools.tesseract", "recognize"),
+    ("    tesseract recognize (program)", "pipeline.tools.tesseract", "recognize"),
+    ("    tesseract recognize (library)", _LIBRARY, "LibraryTesseract.recognize"),
     ("    tesseract OSD", "pipeline.tools.tesseract", "detect_orientation"),
     ("    searchable PDF page (image + text)", "pipeline.searchable_pdf", "compose_page"),
     ("    drop noise", "pipeline.ocr", "without_noise"),
@@ -129,6 +131,14 @@ def metered() -> Iterator[dict[str, Meter]]:
     patched: list[tuple[Any, str, Any]] = []
     for label, module_name, name in STEPS:
         module = importlib.import_module(module_name)
+        owner_name, _, method = name.rpartition(".")
+        if owner_name:  # a method: patched on its class
+            owner = getattr(module, owner_name, None)
+            original = vars(owner).get(method) if owner is not None else None
+            if original is not None:
+                patched.append((owner, method, original))
+                setattr(owner, method, _wrap(original, meters.setdefault(label, Meter())))
+            continue
         function = getattr(module, name, None)
         if function is None:
             continue

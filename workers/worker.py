@@ -13,6 +13,7 @@ import cv2
 from redis.exceptions import RedisError
 from rq import Worker
 
+from pipeline.ocr import TesseractEngine
 from pipeline.warmup import warm_up
 from schemas.errors import QueueUnavailable, SohoaError
 from workers.heap import keep_page_images_on_the_heap
@@ -64,6 +65,12 @@ def run_worker(
     try:
         seconds = warm_up(services.settings, services.engine)
         log.info("đã khởi động nóng quy trình trong %.2f s", seconds)
+        engine = services.engine
+        if isinstance(engine, TesseractEngine) and engine.runs_in_process:
+            log.info("Tesseract nạp một lần trong tiến trình / loaded once in this process")
+        elif isinstance(engine, TesseractEngine):
+            note = engine.library_note or "in_process=false"
+            log.info("Tesseract chạy từng trang / one process per page (%s)", note)
     except (SohoaError, OSError) as exc:  # a real page will show the problem with its reason
         log.warning("khởi động nóng quy trình thất bại: %s", exc)
     services.index.dispose()  # nothing pooled in the parent for horses to inherit
