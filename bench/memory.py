@@ -107,6 +107,7 @@ def child(pdf: Path, data_dir: Path) -> None:
 
     settings = Settings.rooted_at(data_dir)
     services = Services.open(settings)
+    services.load_tesseract_once()  # as in a worker's horse
     context = DossierContext(dossier_code="000.00.20.H12-240315-0200", component="Hồ sơ lưu trữ")
     receipt = ingest_file(pdf, context, services)
     before = peak_rss_mb()

@@ -87,6 +87,7 @@ def build_pdf(dest: Path, pages: int) -> Path:
 
 def child(pdf: Path, scratch: Path) -> None:
     """The measured process: run the pipeline once, watching the programs it starts."""
+    from pipeline.ocr import TesseractEngine
     from pipeline.runner import run_document
     from schemas.settings import Settings
 
@@ -113,7 +114,9 @@ def child(pdf: Path, scratch: Path) -> None:
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     started = time.perf_counter()
-    output = run_document(pdf, scratch / "work", settings)
+    # As in a worker's horse: Tesseract loaded in this process (SOHOA_OCR__IN_PROCESS).
+    engine = TesseractEngine(settings.ocr, in_process=settings.ocr.in_process)
+    output = run_document(pdf, scratch / "work", settings, engine)
     seconds = time.perf_counter() - started
     stop.set()
     watcher.join()

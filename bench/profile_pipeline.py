@@ -167,6 +167,7 @@ def profile_jobs(corpus: Corpus, work: Path) -> dict[str, Any]:
 
     settings = Settings.rooted_at(work)
     services = Services.open(settings)
+    services.load_tesseract_once()  # as in a worker's horse
     ids = []
     for number, page in enumerate(corpus.pages, start=1):
         context = DossierContext(

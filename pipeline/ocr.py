@@ -40,14 +40,16 @@ class OcrEngine(Protocol):
 class TesseractEngine:
     """Tesseract with the settings' languages, page segmentation and per-call thread limit.
 
-    Pages are read by the library loaded in this process when it is the installed program's
-    own Tesseract (``tesseract_library``), otherwise by one ``tesseract`` process per page.
+    Each page is read by its own ``tesseract`` process, or, with ``in_process``, by the library
+    loaded once in this process when it is the installed program's own Tesseract
+    (``tesseract_library``). Only forking workers ask for that (``Services.load_tesseract_once``):
+    there a crash inside the library ends a work horse, never a long-running process.
     """
 
-    def __init__(self, settings: OcrSettings, *, in_process: bool | None = None) -> None:
+    def __init__(self, settings: OcrSettings, *, in_process: bool = False) -> None:
         self.settings = settings
         self.name = f"tesseract:{settings.languages}"
-        self.in_process = settings.in_process if in_process is None else in_process
+        self.in_process = in_process
         self.library_note = ""  # why the library is not used, once it was tried
         self._library: tesseract_library.LibraryTesseract | None = None
 

@@ -59,8 +59,9 @@ class OcrSettings(BaseModel):
     omp_thread_limit: int = 1
     psm: int = 3
     tesseract_cmd: str = "tesseract"
-    # Read pages with the Tesseract library loaded once per worker (tesserocr), when it is the
-    # program's own version; False: one ``tesseract`` process per page, as before.
+    # rq workers read pages with the Tesseract library loaded once (tesserocr), when it is the
+    # program's own version; False: one ``tesseract`` process per page there too. Processes
+    # that run jobs without forking (embedded defaults, CLI) always use the program.
     in_process: bool = True
     poppler_path: str = ""
     searchable_pdf: bool = True

@@ -111,6 +111,7 @@ def test_a_retried_scan_reads_each_page_in_its_own_process(
         return real_run(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr("workers.jobs.run_document", spy)
+    services.load_tesseract_once()  # as in `sohoa worker`
     path, doc = make_scan(tmp_path, DocType.ID_CARD, seed=13)
     receipt = ingest_file(path, CONTEXT, services)
     with services.index.session() as session:  # as if a first run had died mid-job

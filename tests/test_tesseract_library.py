@@ -51,7 +51,7 @@ def _words(lines: list[Line]) -> list[tuple[str, float, tuple[int, int, int, int
 
 def test_the_library_is_the_program_s_own_engine() -> None:
     """scripts/setup.sh builds tesserocr against the installed libtesseract, so it loads."""
-    engine = TesseractEngine(OcrSettings())
+    engine = TesseractEngine(OcrSettings(), in_process=True)
     assert engine.runs_in_process, engine.library_note
 
 
@@ -74,7 +74,8 @@ def test_library_and_program_read_a_page_identically(
 
 def test_without_pdf_only_words_come_back(card: tuple[Path, str], tmp_path: Path) -> None:
     bmp, id_number = card
-    lines, pdf = TesseractEngine(OcrSettings()).recognize(bmp, tmp_path / "p", dpi=600, pdf=False)
+    engine = TesseractEngine(OcrSettings(), in_process=True)
+    lines, pdf = engine.recognize(bmp, tmp_path / "p", dpi=600, pdf=False)
     assert pdf is None and not (tmp_path / "p.pdf").exists()
     assert id_number in " ".join(w.text for line in lines for w in line.words)
 
@@ -85,7 +86,7 @@ def test_one_engine_reads_many_pages_without_carrying_anything_over(
     bmp, _ = card
     blank = tmp_path / "blank.bmp"
     cv2.imwrite(str(blank), np.full((600, 900), 255, dtype=np.uint8))
-    engine = TesseractEngine(OcrSettings())
+    engine = TesseractEngine(OcrSettings(), in_process=True)
     first, _ = engine.recognize(bmp, tmp_path / "a", dpi=600, pdf=True)
     empty, _ = engine.recognize(blank, tmp_path / "b", dpi=300, pdf=True)
     again, _ = engine.recognize(bmp, tmp_path / "c", dpi=600, pdf=True)
@@ -125,7 +126,7 @@ def test_another_tesseract_build_is_refused_and_the_program_reads(
     monkeypatch.setattr(tesseract, "version", lambda cmd="tesseract": "tesseract 9.9.9")
     with pytest.raises(tesseract_library.LibraryUnavailable, match=r"9\.9\.9"):
         tesseract_library.load("tesseract", 1)
-    engine = TesseractEngine(OcrSettings())
+    engine = TesseractEngine(OcrSettings(), in_process=True)
     assert not engine.runs_in_process and "9.9.9" in engine.library_note
     bmp, id_number = card
     lines, _ = engine.recognize(bmp, tmp_path / "p", dpi=600, pdf=False)
@@ -133,7 +134,27 @@ def test_another_tesseract_build_is_refused_and_the_program_reads(
 
 
 def test_isolated_engine_runs_the_program() -> None:
-    engine = TesseractEngine(OcrSettings())
+    engine = TesseractEngine(OcrSettings(), in_process=True)
     assert engine.runs_in_process
     isolated = engine.isolated()
     assert not isolated.runs_in_process and isolated.settings is engine.settings
+
+
+def test_only_a_forking_worker_loads_the_library(tmp_path: Path) -> None:
+    """Embedded defaults run jobs in the watcher's own process: there the program reads."""
+    from schemas.settings import Settings
+    from workers.services import Services
+
+    services = Services.open(Settings.rooted_at(tmp_path))
+    try:
+        engine = services.engine
+        assert isinstance(engine, TesseractEngine) and not engine.runs_in_process
+        services.load_tesseract_once()  # what `sohoa worker` does before forking horses
+        loaded = services.engine
+        assert isinstance(loaded, TesseractEngine) and loaded.runs_in_process
+        services.settings.ocr.in_process = False
+        services.load_tesseract_once()
+        off = services.engine
+        assert isinstance(off, TesseractEngine) and not off.runs_in_process
+    finally:
+        services.index.dispose()

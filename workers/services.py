@@ -20,6 +20,14 @@ class Services:
     def __post_init__(self) -> None:
         self.engine = TesseractEngine(self.settings.ocr)
 
+    def load_tesseract_once(self) -> None:
+        """For a forking worker: Tesseract loaded once in this process (``tesseract_library``).
+
+        Only where rq forks a work horse per job: a crash inside the library then ends the
+        horse, never the process that calls this. Elsewhere each page gets its own program.
+        """
+        self.engine = TesseractEngine(self.settings.ocr, in_process=self.settings.ocr.in_process)
+
     @classmethod
     def open(cls, settings: Settings) -> Services:
         """Open storage and index (creating the schema) for this process."""

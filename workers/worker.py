@@ -62,6 +62,7 @@ def run_worker(
     if threads:
         cv2.setNumThreads(threads)
     keep_page_images_on_the_heap()  # before the warm-up: horses inherit the allocator's state
+    services.load_tesseract_once()  # the warm-up loads it; every horse inherits it loaded
     try:
         seconds = warm_up(services.settings, services.engine)
         log.info("đã khởi động nóng quy trình trong %.2f s", seconds)
