@@ -119,6 +119,14 @@ def test_openmp_is_held_to_the_configured_threads() -> None:
     assert done.stdout.split()[-1] == "1"
 
 
+def test_threaded_tesseract_is_never_loaded_into_a_forking_worker() -> None:
+    """libgomp's threads do not survive fork(): with more than one, the program reads pages."""
+    with pytest.raises(tesseract_library.LibraryUnavailable, match="OMP_THREAD_LIMIT=2"):
+        tesseract_library.load("tesseract", 2)
+    engine = TesseractEngine(OcrSettings(omp_thread_limit=2), in_process=True)
+    assert not engine.runs_in_process
+
+
 def test_another_tesseract_build_is_refused_and_the_program_reads(
     card: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

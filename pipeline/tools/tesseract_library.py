@@ -7,8 +7,9 @@ horse inherits it loaded) and hands each page to the same library. Same library,
 data, same variables: the words and boxes are those the program gives (a test compares them).
 
 It is used only when that holds: tesserocr importable, linked to the very Tesseract version the
-``tesseract`` program reports (a wheel bundling another build is refused), and OpenMP limited
-to the configured threads in this process. Otherwise ``load`` says why and the caller keeps
+``tesseract`` program reports (a wheel bundling another build is refused), and OpenMP held
+to one thread in this process (its threads would not survive rq's fork). Otherwise ``load``
+says why and the caller keeps
 running the program. Crash isolation stays with rq: a library crash ends the work horse, not the
 worker, and the retry runs each page in its own ``tesseract`` process (``workers.jobs``).
 """
@@ -116,7 +117,14 @@ class LibraryTesseract:
 
 
 def load(cmd: str, thread_limit: int) -> LibraryTesseract:
-    """The in-process engine, if it is the same Tesseract as ``cmd``; LibraryUnavailable if not."""
+    """The in-process engine, if it is the same Tesseract as ``cmd``; LibraryUnavailable if not.
+
+    Single-threaded only: the library lives in a process that rq forks for every job, and
+    libgomp's thread pool does not survive fork() (a horse could hang in its first parallel
+    region). A worker per core is the faster set-up anyway.
+    """
+    if thread_limit != 1:
+        raise LibraryUnavailable(f"OMP_THREAD_LIMIT={thread_limit}: chỉ dùng thư viện khi = 1")
     _set_thread_limit(thread_limit)
     try:
         import tesserocr  # here: libtesseract (and libgomp) load only where OCR runs
