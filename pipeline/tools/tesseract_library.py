@@ -9,8 +9,9 @@ data, same variables: the words and boxes are those the program gives (a test co
 It is used only when that holds: tesserocr importable, linked to the very Tesseract version the
 ``tesseract`` program reports (a wheel bundling another build is refused), and OpenMP held
 to one thread in this process (its threads would not survive rq's fork). Otherwise ``load``
-says why and the caller keeps running the program. Crash isolation stays with rq: a library crash ends the work horse, not the
-worker, and the retry runs each page in its own ``tesseract`` process (``workers.jobs``).
+says why and the caller keeps running the program. Crash isolation stays with rq: a library
+crash ends the work horse, not the worker, and the retry runs each page in its own
+``tesseract`` process (``workers.jobs``).
 """
 
 from __future__ import annotations
