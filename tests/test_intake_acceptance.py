@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import random
 import threading
 import time
@@ -114,7 +115,16 @@ def _write_late(path: Path, data: bytes) -> None:
 
 
 def _files(root: Path) -> set[str]:
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    """Files under root now; the watcher may move files and remove folders meanwhile.
+
+    ``os.walk`` skips a folder that vanished between listing and opening it (``rglob`` raised
+    FileNotFoundError there, failing a poll that only had to try again).
+    """
+    return {
+        (Path(folder) / name).relative_to(root).as_posix()
+        for folder, _dirs, names in os.walk(root)
+        for name in names
+    }
 
 
 def _scans(services: Services) -> list[str]:
