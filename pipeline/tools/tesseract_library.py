@@ -21,7 +21,6 @@ import ctypes.util
 import os
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +35,6 @@ TSV_HEADER = _TSV_COLUMNS.replace(" ", "\t")
 
 class LibraryUnavailable(Exception):
     """Why the in-process engine cannot be used here (the program is used instead)."""
-
-
-@dataclass(frozen=True)
-class _Key:
-    datapath: str
-    languages: str
-    psm: int
 
 
 def _set_thread_limit(limit: int) -> None:
@@ -68,7 +60,7 @@ def omp_thread_limit() -> int | None:
 
 
 class LibraryTesseract:
-    """One loaded engine per thread and (data, languages, page segmentation); never shared."""
+    """One loaded engine per thread and (languages, page segmentation); never shared."""
 
     def __init__(self, module: Any, datapath: str) -> None:
         self._tesserocr = module
@@ -76,8 +68,8 @@ class LibraryTesseract:
         self._local = threading.local()
 
     def _api(self, config: tesseract.TesseractConfig) -> Any:
-        apis: dict[_Key, Any] = self._local.__dict__.setdefault("apis", {})
-        key = _Key(self.datapath, config.languages, config.psm)
+        apis: dict[tuple[str, int], Any] = self._local.__dict__.setdefault("apis", {})
+        key = (config.languages, config.psm)  # the data folder is this object's, fixed
         api = apis.get(key)
         if api is None:
             api = self._tesserocr.PyTessBaseAPI(
