@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from pipeline.codes import decode_codes
 from pipeline.extract import RULES_VERSION, extract
+from pipeline.layout import in_reading_order
 from pipeline.ocr import (
     OcrEngine,
     TesseractEngine,
@@ -135,7 +136,8 @@ def process_page(
             text_box=box,
         )
         text_pdf.unlink(missing_ok=True)
-    return PageOutput(text=without_noise(text, settings.ocr.noise_confidence), image=image, pdf=pdf)
+    text = without_noise(text, settings.ocr.noise_confidence)
+    return PageOutput(text=in_reading_order(text), image=image, pdf=pdf)
 
 
 def ocr_pass(
@@ -202,7 +204,7 @@ def text_layer_page(
         stages=[*page.stages, record],
         codes=decode_codes(page.pixels, settings.codes),
     )
-    return PageOutput(text=text, image=image, pdf=pdf)
+    return PageOutput(text=in_reading_order(text), image=image, pdf=pdf)
 
 
 def ocr_document(

@@ -99,10 +99,11 @@ class Layout(BaseModel):
     region_bottom: dict[str, int]
 
     def text_rows(self) -> list[str]:
-        """Printed text, one entry per row across the page.
+        """Printed text in reading order, one entry per printed line.
 
-        Side-by-side columns (issuing body | motto) share a row: a reader, and Tesseract,
-        reads "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI…" as one line, so the ground truth does too.
+        Side-by-side columns (issuing body | motto, "Nơi nhận" | signer) are read one after
+        the other, left first, as a reader does and as ``pipeline.layout.reading_order``
+        reads a page; a single row across two columns stays one line.
         """
         rows: list[list[PlacedLine]] = []
         for line in self.lines:
@@ -114,7 +115,27 @@ class Layout(BaseModel):
                     break
             else:
                 rows.append([line])
-        return [" ".join(ln.text for ln in sorted(row, key=lambda ln: ln.x0)) for row in rows]
+        text: list[str] = []
+        i = 0
+        while i < len(rows):
+            regions = {line.region for line in rows[i]}
+            end = i + 1
+            while len(regions) > 1 and end < len(rows):
+                if not {line.region for line in rows[end]} <= regions:
+                    break
+                end += 1
+            zone = [line for row in rows[i:end] for line in row]
+            if end - i == 1:
+                zone.sort(key=lambda line: line.x0)
+            else:
+                left_edge = {r: min(z.x0 for z in zone if z.region == r) for r in regions}
+                zone.sort(key=lambda line: left_edge[line.region])
+            if end - i == 1 and len(zone) > 1:
+                text.append(" ".join(line.text for line in zone))
+            else:
+                text.extend(line.text for line in zone)
+            i = end
+        return text
 
 
 _Token = tuple[str, Run]
