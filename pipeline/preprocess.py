@@ -231,10 +231,21 @@ def normalize_contrast(page: PageImage, settings: PreprocessSettings) -> PageIma
 
 
 def denoise(page: PageImage, settings: PreprocessSettings) -> PageImage:
-    """Remove scanner speckle and JPEG noise; a 3×3 median costs a few ms a page."""
+    """Remove scanner speckle and JPEG noise, only where the letters are big enough to keep.
+
+    Runs after ``upscale``: a 3×3 median on letters about 8 px high (a 70-dpi phone photo of
+    a letter) eats strokes and diacritics ("Giáo dục" → "Giáo đục", 22.6 % CER against 9.8 %
+    without it), while on 300-dpi pages it removes speckle Tesseract would read.
+    """
     if not settings.denoise or settings.denoise_method == "none":
         return page.skipped("denoise", "disabled")
     start = time.perf_counter()
+    height = text_height(page.pixels)
+    if 0 < height < settings.denoise_min_text_px:
+        record = _record(
+            "denoise", start, applied=False, reason="small_text", text_height=round(height, 1)
+        )
+        return page.model_copy(update={"stages": [*page.stages, record]})
     method = settings.denoise_method
     if method == "median":
         pixels = cv2.medianBlur(page.pixels, 3)
@@ -242,7 +253,8 @@ def denoise(page: PageImage, settings: PreprocessSettings) -> PageImage:
         pixels = cv2.GaussianBlur(page.pixels, (3, 3), 0)
     else:  # nlmeans: best on heavy noise but ~1 s a page; measured, not the default
         pixels = cv2.fastNlMeansDenoising(page.pixels, None, h=12, templateWindowSize=7)
-    return page.with_pixels(pixels, _record("denoise", start, method=method))
+    record = _record("denoise", start, method=method, text_height=round(height, 1))
+    return page.with_pixels(pixels, record)
 
 
 def text_height(gray: np.ndarray) -> float:
@@ -330,20 +342,21 @@ def content_box(page: PageImage, settings: PreprocessSettings) -> ContentBox | N
     return None if box.share_of(w, h) > 0.95 else box
 
 
-# Before the quarter-turn decision (which needs level, clean lines) and after it.
-CLEANUP_STAGES: tuple[Stage, ...] = (crop_border, deskew, normalize_contrast, denoise)
-FINISH_STAGES: tuple[Stage, ...] = (upscale, binarize)
+# Before the quarter-turn decision (which needs level lines) and after it. Nothing smooths
+# before ``upscale``: small letters are enlarged first, then denoised only if big enough.
+CLEANUP_STAGES: tuple[Stage, ...] = (crop_border, deskew, normalize_contrast)
+FINISH_STAGES: tuple[Stage, ...] = (upscale, denoise, binarize)
 
 
 def clean_up(page: PageImage, settings: PreprocessSettings) -> PageImage:
-    """Whiten lid borders, deskew, flatten the light, denoise."""
+    """Whiten lid borders, deskew, flatten the light."""
     for stage in CLEANUP_STAGES:
         page = stage(page, settings)
     return page
 
 
 def finish(page: PageImage, settings: PreprocessSettings) -> PageImage:
-    """After orientation: enlarge tiny text, optionally binarize."""
+    """After orientation: enlarge tiny text, denoise text big enough, optionally binarize."""
     for stage in FINISH_STAGES:
         page = stage(page, settings)
     return page

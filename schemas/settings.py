@@ -89,6 +89,9 @@ class PreprocessSettings(BaseModel):
     max_skew_degrees: float = 20.0
     min_skew_degrees: float = 0.15  # smaller angles are left alone (rotation blurs a little)
     denoise_method: Literal["median", "gaussian", "nlmeans", "none"] = "median"
+    # Median letter height (px, after upscaling) below which denoising is skipped: a 3×3
+    # median eats the strokes and diacritics of small letters.
+    denoise_min_text_px: float = Field(20.0, ge=0.0)
     white_point: int = Field(225, ge=128, le=255)  # after flattening, >= this becomes white
     binarize_method: Literal["otsu", "adaptive"] = "otsu"
     min_text_height_px: float = 11.0  # median letter height (px) below which a page is enlarged
