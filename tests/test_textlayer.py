@@ -179,8 +179,9 @@ def test_searchable_pdf_text_layer_is_kept_without_ocr(
     assert page.status is PageStatus.TEXT_LAYER
     assert page.mean_confidence == 1.0
     assert score(page.text, "\n".join(certificate.lines)).cer <= 0.03
-    record = page.stages[-1]
-    assert record.stage == "text_layer" and float(record.detail["coverage"]) > 0.6
+    record = next(r for r in page.stages if r.stage == "text_layer")
+    assert record.applied and float(record.detail["coverage"]) > 0.6
+    assert page.stages[-1].stage == "reading_order"
     assert done.pages[0].pdf is not None and done.pages[0].image is not None
 
 
