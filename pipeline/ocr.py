@@ -132,11 +132,23 @@ _NUMBER = re.compile(r"^\(?\d[\d/.\-]*[.,:;)]?$")
 
 
 def _solid(word: Word) -> bool:
-    """A word that reads as text: two or more letters (and nothing else), or a 4+-digit number."""
+    """A word that reads as text: letters only (one is enough), or a 4+-digit number."""
     core = word.text.strip("()[]:;,.!?\"'“”")
-    if len(core) >= 2 and all(c.isalpha() for c in core):
+    if core and all(c.isalpha() for c in core):
         return True
     return bool(_NUMBER.match(word.text)) and sum(c.isdigit() for c in word.text) >= 4
+
+
+_LETTER_RICH = 8  # a line with this many letters, nearly all of its marks, is text
+
+
+def _letter_rich(line: Line) -> bool:
+    """Mostly letters, and many: letter-spaced words Tesseract reads as one long "word"
+    at confidence 0, or a line of single letters; stamps and signatures give symbol soup.
+    """
+    marks = [c for w in line.words for c in w.text]
+    letters = sum(c.isalpha() for c in marks)
+    return letters >= _LETTER_RICH and letters >= 0.8 * len(marks)
 
 
 def drop_noise(lines: list[Line], below: float) -> tuple[list[Line], int]:
@@ -146,7 +158,8 @@ def drop_noise(lines: list[Line], below: float) -> tuple[list[Line], int]:
     digit (``_``, ``—``, ``^^“``), except the separators the forms print; a line without any
     letter or digit; and a line without a single solid word read confidently, if it has no
     solid word at all (``Q0 9 9 4-2``) or its mean confidence is 0.1 lower still
-    (``Lớn, "#" (``). A line holding one confidently read word is always kept.
+    (``Lớn, "#" (``). A line holding one confidently read word (a single "Ô" counts), or
+    made nearly all of letters (letter-spaced text), is always kept.
     Returns (lines, words dropped).
     """
     if below <= 0:
@@ -155,7 +168,9 @@ def drop_noise(lines: list[Line], below: float) -> tuple[list[Line], int]:
     dropped = 0
     for line in lines:
         mean = sum(w.confidence for w in line.words) / max(len(line.words), 1)
-        anchored = any(_solid(w) and w.confidence >= below for w in line.words)
+        anchored = _letter_rich(line) or any(
+            _solid(w) and w.confidence >= below for w in line.words
+        )
         if not any(c.isalnum() for w in line.words for c in w.text) or (
             not anchored and (mean < below - 0.1 or not any(_solid(w) for w in line.words))
         ):

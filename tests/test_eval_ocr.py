@@ -36,6 +36,27 @@ def test_noise_from_stamps_is_dropped_but_real_words_stay() -> None:
     assert drop_noise(lines, 0.0) == (lines, 0)
 
 
+def test_noise_filter_keeps_letter_spaced_words_single_letters_and_short_lines() -> None:
+    lines = [
+        _line(("aAàÀảẢãÃáÁạẠăĂằẰẳẲẵẴắẮặẶâÂ", 0.0)),  # letter-spaced: one "word", confidence 0
+        _line(
+            ("ơ", 0.3),
+            ("Ơ", 0.35),
+            ("ờ", 0.4),
+            ("Ờ", 0.3),
+            ("ở", 0.2),
+            ("Ở", 0.3),
+            ("ỡ", 0.2),
+            ("Ỡ", 0.3),
+        ),
+        _line(("Ô", 0.92)),  # a short line: one letter read confidently
+        _line(("a)", 0.88)),
+    ]
+    kept, dropped = drop_noise(lines, 0.6)
+    assert [line.text for line in kept] == [line.text for line in lines]
+    assert dropped == 0
+
+
 def test_corpus_writes_images_truth_and_profile(tmp_path: Path) -> None:
     written = write_corpus(tmp_path, 3, seed=2, profiles=("rot180", "skew15_black"))
     assert [p.name.split("_")[1] for p in written] == ["rot180", "skew15", "rot180"]
