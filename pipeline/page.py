@@ -16,6 +16,7 @@ class PageImage(BaseModel):
     page_number: int
     pixels: np.ndarray
     dpi: int = 300
+    bilevel: bool = False  # scanned in black and white (fax, CCITT): no grey noise to remove
     stages: list[StageRecord] = Field(default_factory=list)
 
     def with_pixels(self, pixels: np.ndarray, record: StageRecord) -> PageImage:

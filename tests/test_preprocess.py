@@ -125,6 +125,29 @@ def test_median_denoise_removes_speckle(certificate: Image.Image) -> None:
     assert int((clean[white & specks] < 128).sum()) < int(specks[white].sum()) // 20
 
 
+def test_small_letters_are_never_median_filtered(certificate: Image.Image) -> None:
+    """A 70-dpi photo of a letter: letters ~8 px high lose strokes and marks to a median."""
+    tiny = _gray(degrade(certificate, DegradeProfile(dpi=70, noise_sigma=6.0), random.Random(1)))
+    page = denoise(_page(tiny, dpi=70), SETTINGS)
+    record = page.stages[-1]
+    assert not record.applied and record.detail["reason"] == "small_text"
+    assert np.array_equal(page.pixels, tiny)
+    enlarged = finish(_page(tiny, dpi=70), SETTINGS)
+    assert [r.stage for r in enlarged.stages] == ["upscale", "denoise", "binarize"]
+    assert enlarged.stages[0].applied and not enlarged.stages[1].applied
+
+
+def test_bilevel_scans_are_measured_and_not_denoised(certificate: Image.Image) -> None:
+    gray = _gray(certificate)
+    bilevel = np.where(gray < 128, 0, 255).astype(np.uint8)
+    page = finish(clean_up(_page(bilevel), SETTINGS), SETTINGS)
+    assert page.bilevel and page.stages[0].detail["bilevel"] == "true"
+    record = next(r for r in page.stages if r.stage == "denoise")
+    assert not record.applied and record.detail["reason"] == "bilevel"
+    grey_page = clean_up(_page(gray), SETTINGS)
+    assert not grey_page.bilevel
+
+
 def test_small_text_is_upscaled_and_dpi_follows(certificate: Image.Image) -> None:
     tiny = _gray(degrade(certificate, DegradeProfile(dpi=80), random.Random(1)))
     assert text_height(tiny) < SETTINGS.min_text_height_px
@@ -147,7 +170,8 @@ def test_every_stage_can_be_switched_off(certificate: Image.Image) -> None:
     gray = skew(_gray(certificate), 5.0, 0)
     page = finish(clean_up(_page(gray), off), off)
     assert np.array_equal(page.pixels, gray)
-    assert {r.stage for r in page.stages} == {
+    assert page.stages[0].stage == "measure"  # reads only: always there
+    assert {r.stage for r in page.stages[1:]} == {
         "crop_border",
         "deskew",
         "normalize_contrast",
@@ -155,7 +179,7 @@ def test_every_stage_can_be_switched_off(certificate: Image.Image) -> None:
         "upscale",
         "binarize",
     }
-    assert all(r.detail.get("reason") == "disabled" for r in page.stages)
+    assert all(r.detail.get("reason") == "disabled" for r in page.stages[1:])
 
 
 def test_all_stages_record_their_time_and_stay_cheap(certificate: Image.Image) -> None:

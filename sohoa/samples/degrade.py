@@ -34,7 +34,7 @@ class DegradeProfile(BaseModel):
     jpeg_quality: int | None = Field(None, ge=5, le=100)
     # Scanner resolution setting. The image is resampled by dpi / 300: pages are rendered
     # at 300 dpi; cards at 600 dpi keep their 2× (small originals scanned at 2× setting).
-    dpi: int | None = Field(None, ge=72, le=1200)
+    dpi: int | None = Field(None, ge=50, le=1200)
 
 
 CLEAN = DegradeProfile()
