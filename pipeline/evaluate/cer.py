@@ -56,9 +56,14 @@ class CerScore(BaseModel):
         return self.edits / self.length if self.length else float(self.edits > 0)
 
 
-def score(found: str, truth: str) -> CerScore:
-    """CER of ``found`` against ``truth``, both normalised first."""
+def score(found: str, truth: str, *, spaces: bool = True) -> CerScore:
+    """CER of ``found`` against ``truth``, both normalised first.
+
+    ``spaces=False`` drops every space: for letter-spaced sheets printed without word spaces.
+    """
     a, b = normalize_text(found), normalize_text(truth)
+    if not spaces:
+        a, b = a.replace(" ", ""), b.replace(" ", "")
     return CerScore(edits=levenshtein(a, b), length=len(b))
 
 

@@ -85,6 +85,15 @@ def recognize(
     return lines, pdf_path
 
 
+def plain_text(image_path: Path, config: TesseractConfig) -> str:
+    """The text Tesseract alone gives for an image file: every page, no clean-up, no ``--dpi``.
+
+    The baseline that sohoa's own reading is measured against (``sohoa eval ocr``).
+    """
+    args = [config.cmd, str(image_path), "-", "-l", config.languages, "--psm", str(config.psm)]
+    return _run(args, config).stdout.decode("utf-8", "replace")
+
+
 def parse_tsv(tsv: str) -> list[Line]:
     """Group Tesseract's word rows into lines, keeping boxes and confidences (0..1).
 

@@ -26,11 +26,13 @@ from pipeline.evaluate.ocr import (
     find_samples,
     summarize,
 )
+from pipeline.evaluate.real_scans import DEFAULT_NO_SPACES, find_real_samples
 from pipeline.tools.probe import probe_tools
 from schemas.errors import SohoaError
 from schemas.settings import Settings
 from sohoa.commands import fail
 from sohoa.commands.eval_corpus import DEFAULT_PROFILES, PROFILES, write_corpus
+from sohoa.commands.eval_real import eval_real_scans
 
 eval_app = typer.Typer(
     help="Đánh giá trên mẫu có nhãn / evaluate on labelled samples.", no_args_is_help=True
@@ -129,19 +131,40 @@ def eval_ocr(
         float, typer.Option(help="Ngưỡng CER có tiền xử lý (0..1); vượt → mã thoát 1")
     ] = 1.0,
     worst: Annotated[int, typer.Option(help="In N mẫu tệ nhất / show the N worst samples")] = 0,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Bản quét thật: in JSON / real scans: print JSON")
+    ] = False,
+    no_spaces: Annotated[
+        list[str] | None,
+        typer.Option(help="Bản quét thật: tệp so không tính dấu cách (mẫu glob) / no-space files"),
+    ] = None,
+    max_ratio: Annotated[
+        float, typer.Option(help="Bản quét thật: CER sohoa / Tesseract tối đa; vượt → mã thoát 1")
+    ] = float("inf"),
 ) -> None:
-    """Đo CER và tốc độ OCR / OCR character error rate and pages per minute."""
-    samples = find_samples(directory)
-    if not samples:
-        console.print(f"[red]Không có mẫu có nhãn (*.truth.json) trong {directory}[/]")
-        raise typer.Exit(2)
+    """Đo CER và tốc độ OCR / OCR character error rate and pages per minute.
+
+    A folder of generated samples (``*.truth.json``) is read with and without clean-up; a
+    folder of real scans (``<file>.gt.txt`` beside each file, in sub-folders) is read by sohoa
+    and by plain Tesseract in the same run.
+    """
     settings = Settings()
     if lang:
         settings.ocr.languages = lang
+    samples = find_samples(directory)
+    real = [] if samples else find_real_samples(directory, no_spaces or DEFAULT_NO_SPACES)
+    if not samples and not real:
+        console.print(
+            f"[red]Không có mẫu có nhãn (*.truth.json hoặc *.gt.txt) trong {directory}[/]"
+        )
+        raise typer.Exit(2)
     try:
         probe_tools(settings.ocr)
     except SohoaError as error:
         raise fail(error) from error
+    if real:
+        eval_real_scans(real, settings, workers, as_json, max_ratio)
+        return
     modes = [True, False] if compare else [not no_preprocess]
     with console.status(f"OCR {len(samples)} mẫu × {len(modes)} chế độ / modes…"):
         runs = run_modes(samples, settings, modes, workers)
