@@ -179,7 +179,8 @@ def text_layer_page(
     except PageFailed:
         xhtml = ""  # an unreadable text layer is no text layer: the page is OCR'd
     lines = parse_bbox_layout(xhtml, page.dpi / 72)
-    verdict = judge(lines, page.pixels)
+    vietnamese = "vie" in settings.ocr.languages.split("+")
+    verdict = judge(lines, page.pixels, vietnamese=vietnamese)
     record = StageRecord(
         stage="text_layer",
         applied=verdict.usable,

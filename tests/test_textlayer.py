@@ -186,14 +186,45 @@ def test_searchable_pdf_text_layer_is_kept_without_ocr(
 
 
 def test_visible_born_digital_text_is_kept(tmp_path: Path, settings: Settings) -> None:
+    """An English-language layer is kept when the OCR languages are not Vietnamese."""
     lines = [b"UBND XA AN BINH", b"Giay xac nhan so 12/2024", b"Ho va ten: NGUYEN VAN AN"]
     pdf = hand_pdf(tmp_path / "word.pdf", lines, invisible=False, image=None)
-    done = ocr_document(pdf, tmp_path / "scratch", settings, engine=NoOcr())
+    english = settings.model_copy(
+        update={"ocr": settings.ocr.model_copy(update={"languages": "eng"})}
+    )
+    done = ocr_document(pdf, tmp_path / "scratch", english, engine=NoOcr())
     page = done.ocr.pages[0]
     assert page.status is PageStatus.TEXT_LAYER
     assert page.text.splitlines() == [line.decode() for line in lines]
     box = page.lines[0].words[0].box  # points → pixels at the render resolution (300 dpi)
     assert 290 <= box.left <= 310 and 250 <= box.top <= 300
+
+
+def test_vietnamese_page_with_a_layer_without_marks_is_not_trusted() -> None:
+    """ "CONG Hcok xA HQI CHiJ NGHiA VIVT NAM": an OCR layer made without Vietnamese."""
+    garbage = [
+        "UBND THANH PHO DA NANG CONG Hcok xA HQI CHiJ NGHiA VIVT NAM",
+        "Dc 1p - Ty do - Hph phtic SO GIAO DVC vA DA TAO",
+        "Da Nang, ngay 94 thcing 5 nam 2019",
+    ]
+    real = [
+        "UBND THÀNH PHỐ ĐÀ NẴNG CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc SỞ GIÁO DỤC VÀ ĐÀO TẠO",
+        "Đà Nẵng, ngày 24 tháng 5 năm 2019",
+    ]
+    page = np.full((400, 1200), 255, np.uint8)
+
+    def lines_of(rows: list[str]) -> list[Line]:
+        box = Box(left=0, top=0, width=1200, height=400)  # covers the (blank) page
+        return [
+            Line(words=[Word(text=t, confidence=1.0, box=box) for t in r.split()]) for r in rows
+        ]
+
+    verdict = judge(lines_of(garbage), page)
+    assert (verdict.usable, verdict.reason) == (False, "not_vietnamese")
+    assert verdict.marked < 0.4 and verdict.syllables < 0.8
+    assert judge(lines_of(real), page).usable
+    assert judge(lines_of(garbage), page, vietnamese=False).usable
 
 
 @pytest.mark.ocr
