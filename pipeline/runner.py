@@ -7,6 +7,7 @@ decides where they go.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,11 +35,14 @@ from pipeline.searchable_pdf import compose_page
 from pipeline.textlayer import judge, parse_bbox_layout
 from pipeline.tools import poppler
 from pipeline.triage import triage
+from pipeline.unlock import is_locked, unlocked_copy
 from schemas.documents import MediaType, SourceFile, StageRecord
-from schemas.errors import PageFailed
+from schemas.errors import PageFailed, SohoaError
 from schemas.ocr import OcrDocument, PageStatus, PageText
 from schemas.records import DocumentResult, EngineInfo
 from schemas.settings import Settings
+
+log = logging.getLogger(__name__)
 
 PIPELINE_VERSION = "2"
 
@@ -219,6 +223,8 @@ def ocr_document(
     engine = engine or TesseractEngine(settings.ocr)
     scratch.mkdir(parents=True, exist_ok=True)
     source = triage(path, settings.limits, settings.ocr)
+    if source.media_type is MediaType.PDF and is_locked(path):
+        path = unlocked_copy(path, scratch / "unlocked.pdf")
     layer = (
         settings.ocr.use_text_layer and source.media_type is MediaType.PDF and source.has_text_layer
     )
@@ -243,6 +249,22 @@ def ocr_document(
     return OcrOutput(source=source, ocr=ocr, pages=outputs)
 
 
+def searchable_pdf(
+    pdfs: list[Path], scratch: Path, settings: Settings
+) -> tuple[Path | None, list[str]]:
+    """The pages joined into one searchable PDF; a failure here loses the PDF, never the result."""
+    if not pdfs:
+        return None, []
+    try:
+        joined = poppler.unite(
+            pdfs, scratch / "searchable.pdf", poppler_path=settings.ocr.poppler_path
+        )
+    except (SohoaError, OSError) as error:
+        log.warning("Không ghép được PDF tìm kiếm được / searchable PDF not built: %s", error)
+        return None, [f"searchable_pdf_failed:{error}"[:300]]
+    return joined, []
+
+
 def run_document(
     path: Path,
     scratch: Path,
@@ -259,12 +281,7 @@ def run_document(
     if ocr.failed_pages:
         extraction.needs_review = True
         extraction.review_reasons.append(f"pages_failed:{','.join(map(str, ocr.failed_pages))}")
-    pdfs = done.page_pdfs
-    searchable = (
-        poppler.unite(pdfs, scratch / "searchable.pdf", poppler_path=settings.ocr.poppler_path)
-        if pdfs
-        else None
-    )
+    searchable, problems = searchable_pdf(done.page_pdfs, scratch, settings)
     result = DocumentResult(
         source=done.source,
         ocr=ocr,
@@ -276,5 +293,6 @@ def run_document(
             rules=RULES_VERSION,
         ),
         seconds=time.perf_counter() - start,
+        problems=problems,
     )
     return PipelineOutput(result=result, page_images=done.page_images, searchable_pdf=searchable)

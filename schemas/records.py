@@ -49,6 +49,8 @@ class DocumentResult(BaseModel):
     extraction: Extraction
     engine: EngineInfo = Field(default_factory=EngineInfo)
     seconds: float = 0.0
+    # What went wrong beside the text and fields, kept with them (e.g. no searchable PDF).
+    problems: list[str] = Field(default_factory=list)
 
     @property
     def needs_review(self) -> bool:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pikepdf
 import pytest
 from sqlalchemy import select
 
+from pipeline.ocr import TesseractEngine
 from schemas.dossiers import DossierContext
 from schemas.fields import DocType
 from schemas.records import JobOutcome, ScanState
@@ -125,3 +127,26 @@ def test_a_retried_scan_reads_each_page_in_its_own_process(
     assert used == [False, True]
     with services.index.session() as session:
         assert find_by_id_number(session, doc.fields["id_number"])
+
+
+@pytest.mark.ocr
+def test_owner_encrypted_pdf_with_a_text_layer_is_stored_with_its_searchable_pdf(
+    tmp_path: Path, services: Services
+) -> None:
+    """A certified copy that opens without a password but forbids changes: processed, stored."""
+    scan, _ = make_scan(tmp_path / "scan", DocType.BIRTH_CERTIFICATE, seed=5)
+    _, layer = TesseractEngine(services.settings.ocr).recognize(
+        scan, tmp_path / "layer", dpi=300, pdf=True
+    )
+    assert layer is not None
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(layer) as pdf:
+        pdf.pages.append(pdf.pages[0])
+        restricted = pikepdf.Permissions(modify_other=False, extract=False)
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="o", user="", allow=restricted))
+    receipt = ingest_file(locked, CONTEXT, services)
+    assert process_scan(receipt.scan_id, services) in (JobOutcome.DONE, JobOutcome.NEEDS_REVIEW)
+    assert services.store.exists(keys.searchable_pdf_key(receipt.sha256, 1))
+    assert services.store.exists(keys.original_key(receipt.sha256))
+    with services.index.session() as session:
+        assert session.scalars(select(Scan)).one().state in ("done", "needs_review")

@@ -63,3 +63,21 @@ def test_one_bad_page_does_not_fail_the_document(tmp_path: Path, settings: Setti
     assert output.result.extraction.needs_review
     assert "pages_failed:2,3" in output.result.extraction.review_reasons
     assert list(output.page_images) == [1]
+
+
+@pytest.mark.ocr
+def test_a_searchable_pdf_that_cannot_be_built_never_fails_the_document(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = [render(build_document(DocType.BIRTH_CERTIFICATE, random.Random(i))) for i in (1, 2)]
+    path = write_multipage_pdf(pages, tmp_path / "two.pdf")
+
+    def refuse(*_args: object, **_kwargs: object) -> Path:
+        raise PageFailed("Unimplemented Feature: Could not merge encrypted files")
+
+    monkeypatch.setattr("pipeline.runner.poppler.unite", refuse)
+    done = run_document(path, tmp_path / "scratch", settings)
+    assert done.searchable_pdf is None
+    assert [p.status for p in done.result.ocr.pages] == [PageStatus.OK, PageStatus.OK]
+    assert done.result.extraction.fields  # the fields are kept
+    assert done.result.problems and "Could not merge" in done.result.problems[0]

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pikepdf
 import pytest
 from PIL import Image
 
 from pipeline.evaluate.cer import score
 from pipeline.ocr import TesseractEngine
-from pipeline.runner import ocr_document
+from pipeline.runner import ocr_document, run_document
 from pipeline.textlayer import judge, parse_bbox_layout, plausible_fraction
 from pipeline.tools import poppler
 from schemas.fields import DocType
@@ -241,3 +242,27 @@ def test_garbage_text_layer_is_ocred_instead(
     assert (layer.applied, layer.detail["reason"]) == (False, "garbage")
     assert page.status is PageStatus.OK
     assert score(page.text, "\n".join(certificate.lines)).cer <= 0.03
+
+
+@pytest.mark.ocr
+def test_owner_encrypted_pdf_with_a_text_layer_goes_through_end_to_end(
+    tmp_path: Path, settings: Settings, certificate: SampleDocument
+) -> None:
+    """Opens without a password, restricts changes: the result and its searchable PDF are made."""
+    png = tmp_path / "page.png"
+    cv2.imwrite(str(png), _page_pixels(certificate))
+    _, layer_pdf = TesseractEngine(settings.ocr).recognize(
+        png, tmp_path / "layer", dpi=300, pdf=True
+    )
+    assert layer_pdf is not None
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(layer_pdf) as pdf:
+        pdf.pages.append(pdf.pages[0])  # two pages: the searchable PDF must merge them
+        permissions = pikepdf.Permissions(modify_other=False, modify_annotation=False)
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="chủ", user="", allow=permissions))
+    assert poppler.pdf_info(locked).encrypted
+    done = run_document(locked, tmp_path / "scratch", settings, engine=NoOcr())
+    pages = done.result.ocr.pages
+    assert [p.status for p in pages] == [PageStatus.TEXT_LAYER] * 2
+    assert score(pages[0].text, "\n".join(certificate.lines)).cer <= 0.03
+    assert done.searchable_pdf is not None and poppler.pdf_info(done.searchable_pdf).pages == 2
