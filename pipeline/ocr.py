@@ -143,12 +143,18 @@ _LETTER_RICH = 8  # a line with this many letters, nearly all of its marks, is t
 
 
 def _letter_rich(line: Line) -> bool:
-    """Mostly letters, and many: letter-spaced words Tesseract reads as one long "word"
-    at confidence 0, or a line of single letters; stamps and signatures give symbol soup.
+    """Many letters, nearly nothing else, and varied: letter-spaced words Tesseract reads as
+    one long "word" at confidence 0, or a line of single letters. Stamps and signatures give
+    symbol soup; a broken frame line gives the same few letters over and over ("ENNNENRE").
     """
     marks = [c for w in line.words for c in w.text]
-    letters = sum(c.isalpha() for c in marks)
-    return letters >= _LETTER_RICH and letters >= 0.8 * len(marks)
+    letters = [c.lower() for c in marks if c.isalpha()]
+    distinct = len(set(letters))
+    return (
+        len(letters) >= _LETTER_RICH
+        and len(letters) >= 0.8 * len(marks)
+        and (distinct >= 12 or distinct >= 0.5 * len(letters))
+    )
 
 
 def drop_noise(lines: list[Line], below: float) -> tuple[list[Line], int]:

@@ -29,10 +29,11 @@ def test_noise_from_stamps_is_dropped_but_real_words_stay() -> None:
         _line(("Số:", 0.9), ("420/2024", 0.23), ("_", 0.1), ("—", 0.2)),
         _line(("Lớn,", 0.07), ('"#"', 0.27), ("(", 0.3)),
         _line(("^^“", 0.9)),
+        _line(("PESHENEEENNENNNNNNNENRENRERENENNNNNENENEENSE.S", 0.3)),  # a broken frame line
     ]
     kept, dropped = drop_noise(lines, 0.6)
     assert [line.text for line in kept] == ["Giới tính / Sex: Nữ", "Số: 420/2024"]
-    assert dropped == 4 + 2 + 2 + 3 + 1
+    assert dropped == 4 + 2 + 2 + 3 + 1 + 1
     assert drop_noise(lines, 0.0) == (lines, 0)
 
 
