@@ -31,7 +31,12 @@ from pipeline.tools.probe import probe_tools
 from schemas.errors import SohoaError
 from schemas.settings import Settings
 from sohoa.commands import fail
-from sohoa.commands.eval_corpus import DEFAULT_PROFILES, PROFILES, write_corpus
+from sohoa.commands.eval_corpus import (
+    DEFAULT_PROFILES,
+    PROFILES,
+    REAL_SCAN_PROFILES,
+    write_corpus,
+)
 from sohoa.commands.eval_real import eval_real_scans
 
 eval_app = typer.Typer(
@@ -201,11 +206,17 @@ def eval_corpus(
         typer.Option(min=0.0, max=1.0, help="Lỗi ngẫu nhiên theo mức 0..1 thay cho kiểu cố định"),
     ] = None,
     profiles: Annotated[
-        str, typer.Option(help=f"Kiểu quét, cách nhau bởi dấu phẩy: {', '.join(PROFILES)}")
+        str,
+        typer.Option(
+            help=f"Kiểu quét, cách nhau bởi dấu phẩy: {', '.join(PROFILES)}; "
+            "'real': các kiểu của bản quét thật / the kinds real scans have"
+        ),
     ] = ",".join(DEFAULT_PROFILES),
 ) -> None:
     """Sinh bộ mẫu suy giảm có nhãn / generate the degraded, labelled corpus."""
     names = tuple(p.strip() for p in profiles.split(",") if p.strip())
+    if names == ("real",):  # what real counter scans have
+        names = tuple(REAL_SCAN_PROFILES)
     try:
         with console.status(f"Sinh {count} mẫu…"):
             written = write_corpus(directory, count, seed, names, severity)

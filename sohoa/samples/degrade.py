@@ -35,6 +35,11 @@ class DegradeProfile(BaseModel):
     # Scanner resolution setting. The image is resampled by dpi / 300: pages are rendered
     # at 300 dpi; cards at 600 dpi keep their 2× (small originals scanned at 2× setting).
     dpi: int | None = Field(None, ge=50, le=1200)
+    # Dark or washed-out copies: paper and ink land at these grey levels (255 / 0: as printed).
+    paper_level: int = Field(255, ge=40, le=255)
+    ink_level: int = Field(0, ge=0, le=200)
+    bilevel: bool = False  # the scanner's black-and-white mode (CCITT G4 files)
+    red_stamp: bool = False  # a colour scan with a red round stamp over signature and text
 
 
 CLEAN = DegradeProfile()
@@ -117,11 +122,71 @@ def jpeg_roundtrip(image: Image.Image, quality: int) -> Image.Image:
     image.save(buffer, format="JPEG", quality=quality)
     buffer.seek(0)
     with Image.open(buffer) as decoded:
-        return decoded.convert("L")
+        return decoded.convert(image.mode)
 
 
-def degrade(image: Image.Image, profile: DegradeProfile, rng: random.Random) -> Image.Image:
-    """A degraded grayscale copy of `image`; `info['dpi']` follows the resampling."""
+def contrast(array: np.ndarray, paper: int, ink: int) -> np.ndarray:
+    """Map white to ``paper`` and black to ``ink``: a dark photocopy or a faded print."""
+    if paper == 255 and ink == 0:
+        return array
+    lut = np.round(ink + np.arange(256) * (paper - ink) / 255.0).astype(np.uint8)
+    return cv2.LUT(array, lut)
+
+
+STAMP_RED = (200, 30, 40)
+
+
+def red_stamp(
+    array: np.ndarray, rng: random.Random, at: tuple[float, float] | None = None
+) -> Image.Image:
+    """The page in colour with a red round stamp centred at ``at`` (relative x, y; by default
+    somewhere in the lower right, where signatures are), over the text there.
+
+    Drawn as ink would lie: multiplied into the page, so black text under it stays black.
+    """
+    h, w = array.shape
+    radius = round(w * rng.uniform(0.075, 0.095))
+    x, y = at if at is not None else (rng.uniform(0.55, 0.7), rng.uniform(0.72, 0.85))
+    cx, cy = round(w * x + rng.uniform(-0.02, 0.02) * w), round(h * y)
+    mask = np.zeros((h, w), np.uint8)
+    ring = max(3, radius // 14)
+    cv2.circle(mask, (cx, cy), radius, 255, ring, cv2.LINE_AA)
+    cv2.circle(mask, (cx, cy), radius - 4 * ring, 255, max(2, ring // 3), cv2.LINE_AA)
+    star = np.array(
+        [
+            (
+                cx + 0.45 * radius * math.cos(-math.pi / 2 + k * 4 * math.pi / 5),
+                cy + 0.45 * radius * math.sin(-math.pi / 2 + k * 4 * math.pi / 5),
+            )
+            for k in range(5)
+        ],
+        np.int32,
+    )
+    cv2.fillPoly(mask, [star], 255, cv2.LINE_AA)
+    for k in range(28):  # the ring of lettering, as short strokes
+        angle = 2 * math.pi * k / 28
+        r0, r1 = radius - 3.2 * ring, radius - 1.6 * ring
+        p0 = (round(cx + r0 * math.cos(angle)), round(cy + r0 * math.sin(angle)))
+        p1 = (round(cx + r1 * math.cos(angle)), round(cy + r1 * math.sin(angle)))
+        cv2.line(mask, p0, p1, 255, max(2, ring // 2), cv2.LINE_AA)
+    alpha = mask.astype(np.float32)[..., None] / 255.0 * rng.uniform(0.75, 0.95)
+    page = np.repeat(array[..., None], 3, axis=2).astype(np.float32)
+    ink = np.array(STAMP_RED, np.float32)[None, None, :]
+    mixed = page * (1 - alpha) + page * (ink / 255.0) * alpha
+    return Image.fromarray(np.clip(mixed, 0, 255).astype(np.uint8), mode="RGB")
+
+
+def degrade(
+    image: Image.Image,
+    profile: DegradeProfile,
+    rng: random.Random,
+    stamp_at: tuple[float, float] | None = None,
+) -> Image.Image:
+    """A degraded copy of `image`; `info['dpi']` follows the resampling.
+
+    Grayscale ('L'), or colour ('RGB') when the profile adds a red stamp (at ``stamp_at``,
+    see ``render.stamp_centre``; it does not follow a quarter turn).
+    """
     src_dpi = round(image.info.get("dpi", (RENDER_DPI, RENDER_DPI))[0])
     array: np.ndarray = np.asarray(image.convert("L"), dtype=np.uint8).copy()
     if profile.skew_degrees > 0:
@@ -132,6 +197,7 @@ def degrade(image: Image.Image, profile: DegradeProfile, rng: random.Random) -> 
         )
         array = skew(array, angle, 0 if profile.border == "black" else 255)
     array = uneven_light(array, profile.uneven_light, rng)
+    array = contrast(array, profile.paper_level, profile.ink_level)
     if profile.blur_sigma > 0:
         array = cv2.GaussianBlur(array, (0, 0), profile.blur_sigma)
     array = resample(array, profile.dpi)
@@ -140,10 +206,12 @@ def degrade(image: Image.Image, profile: DegradeProfile, rng: random.Random) -> 
             0.0, profile.noise_sigma, array.shape
         )
         array = np.clip(array.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+    if profile.bilevel:
+        _, array = cv2.threshold(array, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     if profile.rotate:
         array = np.rot90(array, k=profile.rotate // 90).copy()
-    out = Image.fromarray(array, mode="L")
-    if profile.jpeg_quality is not None:
+    out = red_stamp(array, rng, stamp_at) if profile.red_stamp else Image.fromarray(array, mode="L")
+    if profile.jpeg_quality is not None and not profile.bilevel:
         out = jpeg_roundtrip(out, profile.jpeg_quality)
     dpi = src_dpi if profile.dpi is None else round(src_dpi * profile.dpi / RENDER_DPI)
     out.info = {"dpi": (dpi, dpi)}

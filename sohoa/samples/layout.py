@@ -30,6 +30,7 @@ class Run(BaseModel):
     italic: bool = False
     family: Family | None = None
     value: bool = False
+    tracking: float = 0.0  # extra space after each letter, in ems (letter-spaced headings)
 
 
 class Block(BaseModel):
@@ -78,6 +79,7 @@ class PlacedRun(BaseModel):
     size: int
     bold: bool
     italic: bool
+    tracking: float = 0.0
 
 
 class PlacedLine(BaseModel):
@@ -145,6 +147,12 @@ def _tokens(segment: list[Run]) -> list[_Token]:
     return [(word, run) for run in segment for word in run.text.split()]
 
 
+def word_width(font: ImageFont.FreeTypeFont, word: str, tracking: float) -> float:
+    """Printed width of a word, letter spacing included (none after the last letter)."""
+    extra = tracking * font.size * (len(word) - 1) if tracking else 0.0
+    return font.getlength(word) + extra
+
+
 def _wrap(block: Block, tpl: Template, region: Region, scale: float) -> list[PlacedLine]:
     """Break one block into lines inside the region, word by word."""
     size = max(8, round(tpl.base_size * block.scale * scale))
@@ -162,8 +170,9 @@ def _wrap(block: Block, tpl: Template, region: Region, scale: float) -> list[Pla
         tokens = _tokens(segment)
         if not tokens:
             continue
-        widths = [font_of(run).getlength(word) for word, run in tokens]
-        spaces = [font_of(run).getlength(" ") for _, run in tokens]
+        widths = [word_width(font_of(run), word, run.tracking) for word, run in tokens]
+        # Letter-spaced words keep a word gap three letter gaps wider than the letter gaps.
+        spaces = [font_of(run).getlength(" ") + 3 * run.tracking * size for _, run in tokens]
         seg_width = sum(widths) + sum(spaces[:-1])
         if rows[-1]:
             if x + gap + seg_width <= region.x1:
@@ -182,7 +191,7 @@ def _wrap(block: Block, tpl: Template, region: Region, scale: float) -> list[Pla
     for row in rows:
         if not row:
             continue
-        end = row[-1][0] + round(font_of(row[-1][2]).getlength(row[-1][1]))
+        end = row[-1][0] + round(word_width(font_of(row[-1][2]), row[-1][1], row[-1][2].tracking))
         shift = {
             "left": 0,
             "center": (region.x0 + region.x1 - row[0][0] - end) // 2,
@@ -197,6 +206,7 @@ def _wrap(block: Block, tpl: Template, region: Region, scale: float) -> list[Pla
                 size=size,
                 bold=run.bold,
                 italic=run.italic,
+                tracking=run.tracking,
             )
             for px, word, run in row
         ]

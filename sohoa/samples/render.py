@@ -53,12 +53,31 @@ def render(doc: SampleDocument) -> Image.Image:
     return image
 
 
+def stamp_centre(doc: SampleDocument) -> tuple[float, float] | None:
+    """Where a unit's stamp lands (relative x, y): over the signer's title, signature and name.
+
+    None for documents without a signature block (cards).
+    """
+    tpl = TEMPLATES[doc.template]
+    sign = [line for line in layout(tpl, doc.blocks).lines if line.region == "sign"]
+    if len(sign) < 2:
+        return None
+    name = sign[-1]
+    return (name.x0 + 0.1 * (name.x1 - name.x0)) / tpl.width, (name.top - 60) / tpl.height
+
+
 def _draw_text(image: Image.Image, placed: Layout) -> None:
     draw = ImageDraw.Draw(image)
     for line in placed.lines:
         for run in line.runs:
             font = load_font(run.family, run.size, run.bold, run.italic)
-            draw.text((run.x, run.baseline), run.text, font=font, fill=INK, anchor="ls")
+            if not run.tracking:
+                draw.text((run.x, run.baseline), run.text, font=font, fill=INK, anchor="ls")
+                continue
+            x = float(run.x)
+            for letter in run.text:  # letter by letter, each followed by the extra space
+                draw.text((x, run.baseline), letter, font=font, fill=INK, anchor="ls")
+                x += font.getlength(letter) + run.tracking * run.size
         if line.underline:
             size = line.runs[0].size
             y = line.baseline + round(size * 0.24)

@@ -38,6 +38,11 @@ def _dpi(image: Image.Image) -> int:
     return round(image.info.get("dpi", (300, 300))[0])
 
 
+def as_scanned(image: Image.Image) -> Image.Image:
+    """Colour pages (a red stamp) stay colour; everything else is written grayscale."""
+    return image if image.mode == "RGB" else image.convert("L")
+
+
 def to_bilevel(image: Image.Image) -> Image.Image:
     """Black and white ('1') by Otsu's threshold, as a scanner's B/W mode does."""
     array = np.asarray(image.convert("L"), dtype=np.uint8)
@@ -51,7 +56,7 @@ def write_multipage_tiff(images: Sequence[Image.Image], path: Path, group4: bool
     """One TIFF with every page: LZW grayscale, or CCITT G4 bilevel with `group4`."""
     if not images:
         raise ValueError("no pages to write")
-    pages = [to_bilevel(im) if group4 else im.convert("L") for im in images]
+    pages = [to_bilevel(im) if group4 else as_scanned(im) for im in images]
     pages[0].save(
         path,
         format="TIFF",
@@ -67,7 +72,7 @@ def write_multipage_pdf(images: Sequence[Image.Image], path: Path) -> Path:
     """An image-only ("scanned") PDF, one page per image, at the first image's dpi."""
     if not images:
         raise ValueError("no pages to write")
-    pages = [im.convert("L") for im in images]
+    pages = [as_scanned(im) for im in images]
     pages[0].save(
         path,
         format="PDF",
@@ -108,7 +113,7 @@ def write_sample(
     if fmt == "png":
         pages[0].save(path, format="PNG", dpi=dpi)
     elif fmt == "jpeg":
-        pages[0].convert("L").save(path, format="JPEG", quality=92, dpi=dpi)
+        as_scanned(pages[0]).save(path, format="JPEG", quality=92, dpi=dpi)
     elif fmt == "pdf":
         write_multipage_pdf(pages, path)
     else:
