@@ -32,6 +32,7 @@ BENCHMARKS: dict[str, str] = {
     "intake": "bench.intake_latency",
     "qr": "bench.qr_cost",
     "reocr": "bench.reocr_500",
+    "realscans": "bench.real_scans",
 }
 # What --quick means for a benchmark without a --quick option of its own.
 QUICK_ARGS: dict[str, list[str]] = {"bench.reocr_500": ["--count", "40"]}

@@ -86,6 +86,7 @@ def test_dark_and_faded_pages(tmp_path: Path, profile: str, paper: int, spread: 
 def test_red_stamp_is_colour_and_lies_over_the_signers_text(tmp_path: Path) -> None:
     path, _ = _one(tmp_path, "red_stamp")
     bgr = cv2.imread(str(path))
+    assert bgr is not None
     b, g, r = (bgr[..., i].astype(np.int16) for i in range(3))
     red = (r - np.maximum(g, b) > 60) & (r > 120)
     assert red.mean() > 0.002
