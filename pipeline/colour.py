@@ -10,9 +10,11 @@ that took sohoa from 6.5 % to 2.8 % CER. Pages without red ink keep the usual lu
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import cv2
 import numpy as np
+import pikepdf
 
 from schemas.documents import StageRecord
 
@@ -42,3 +44,33 @@ def to_gray(bgr: np.ndarray) -> tuple[np.ndarray, StageRecord]:
         seconds=round(time.perf_counter() - start, 4),
     )
     return gray, record
+
+
+_COLOUR_SPACES = frozenset({"/DeviceRGB", "/DeviceCMYK", "/CalRGB", "/Lab"})
+
+
+def _is_colour(space: object) -> bool:
+    if isinstance(space, pikepdf.Name):
+        return str(space) in _COLOUR_SPACES
+    if isinstance(space, pikepdf.Array) and len(space) > 1:
+        kind = str(space[0])
+        if kind == "/ICCBased":
+            return int(space[1].get("/N", 1)) >= 3
+        if kind == "/Indexed":
+            return _is_colour(space[1])
+        return kind in _COLOUR_SPACES
+    return False
+
+
+def pdf_page_in_colour(path: Path, page_number: int) -> bool:
+    """Whether a PDF page holds a colour image (a colour scan): render it in colour then.
+
+    Grey and bilevel scans, and text-only pages, are rendered grey as before (cheaper).
+    """
+    try:
+        with pikepdf.open(path) as pdf:
+            page = pdf.pages[page_number - 1]
+            images = page.get_images() if hasattr(page, "get_images") else page.images
+            return any(_is_colour(image.get("/ColorSpace")) for image in images.values())
+    except (pikepdf.PdfError, IndexError, ValueError, TypeError):
+        return False

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
-from pipeline.colour import to_gray
+from pipeline.colour import pdf_page_in_colour, to_gray
 from pipeline.page import PageImage
 from pipeline.tools import poppler
 from pipeline.triage import pdf_page_dpi  # re-exported: the render resolution rule
@@ -77,14 +77,20 @@ def iter_pages(
         for number in range(1, source.page_count + 1):
             try:
                 dpi = pdf_page_dpi(info.size_of(number), ocr.dpi, limits.max_pixels_per_page)
+                colour = pdf_page_in_colour(path, number)
                 pixels = poppler.render_page_pixels(
                     path,
                     number,
                     dpi=dpi,
                     poppler_path=ocr.poppler_path,
                     timeout=ocr.page_timeout_seconds,
+                    colour=colour,
                 )
-                yield PageImage(page_number=number, pixels=pixels, dpi=dpi)
+                records: list[StageRecord] = []
+                if colour:
+                    pixels, record = to_gray(pixels)
+                    records.append(record)
+                yield PageImage(page_number=number, pixels=pixels, dpi=dpi, stages=records)
             except (PageFailed, CorruptFile, PageTooLarge) as exc:
                 yield PageFailed(f"trang {number}: {exc.detail or exc.code}")
         return

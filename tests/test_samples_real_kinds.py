@@ -4,6 +4,7 @@ the pipeline reads it (``sohoa eval corpus --profiles real``)."""
 from __future__ import annotations
 
 import json
+import random
 import tempfile
 from pathlib import Path
 
@@ -13,16 +14,20 @@ import pytest
 from PIL import Image
 
 from pipeline.evaluate.cer import score
+from pipeline.page import PageImage
 from pipeline.preprocess import text_height
+from pipeline.rasterize import iter_pages
 from pipeline.runner import ocr_document
 from pipeline.tools import poppler
+from pipeline.triage import triage
 from schemas.settings import Settings
 from sohoa.commands.eval_corpus import REAL_SCAN_PROFILES, write_corpus
-from sohoa.samples import render
+from sohoa.samples import DegradeProfile, degrade, render, write_multipage_pdf
 from sohoa.samples.documents import document_for_index
 from sohoa.samples.layout import layout
 from sohoa.samples.model import SampleDocument
 from sohoa.samples.page_kinds import letter_spaced
+from sohoa.samples.render import stamp_centre
 from sohoa.samples.templates import TEMPLATES
 
 
@@ -148,3 +153,19 @@ def test_real_kinds_are_read(tmp_path: Path, settings: Settings, profile: str) -
     path, lines = _one(tmp_path, profile)
     text, _ = _read(path, settings)
     assert score(text, "\n".join(lines)).cer < 0.03
+
+
+def test_colour_pdf_pages_are_rendered_in_colour_and_lose_the_stamp(
+    tmp_path: Path, settings: Settings
+) -> None:
+    doc = document_for_index(5, 3)
+    page = render(doc)
+    stamped = degrade(page, DegradeProfile(red_stamp=True), random.Random(1), stamp_centre(doc))
+    grey = degrade(page, DegradeProfile(noise_sigma=3.0), random.Random(1))
+    for name, image, lifted in (("colour", stamped, True), ("grey", grey, False)):
+        path = write_multipage_pdf([image], tmp_path / f"{name}.pdf")
+        source = triage(path, settings.limits, settings.ocr)
+        first = next(iter_pages(path, source, settings.ocr, settings.limits))
+        assert isinstance(first, PageImage)
+        records = [r for r in first.stages if r.stage == "red_stamp"]
+        assert [r.applied for r in records] == ([True] if lifted else [])

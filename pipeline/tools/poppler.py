@@ -145,9 +145,15 @@ def render_page(
 
 
 def render_page_pixels(
-    path: Path, page_number: int, *, dpi: int, poppler_path: str = "", timeout: float = 120.0
+    path: Path,
+    page_number: int,
+    *,
+    dpi: int,
+    poppler_path: str = "",
+    timeout: float = 120.0,
+    colour: bool = False,
 ) -> np.ndarray:
-    """Render exactly one page (1-based) to grayscale pixels.
+    """Render exactly one page (1-based) to grayscale pixels, or to BGR with ``colour``.
 
     pdf2image with first_page = last_page: one pdftoppm process per page whose output is read
     from its pipe, so a 200-page file never has more than one page in memory.
@@ -158,7 +164,7 @@ def render_page_pixels(
             dpi=dpi,
             first_page=page_number,
             last_page=page_number,
-            grayscale=True,
+            grayscale=not colour,
             timeout=int(timeout),
             poppler_path=Path(poppler_path) if poppler_path else None,  # type: ignore[arg-type]
         )
@@ -170,6 +176,8 @@ def render_page_pixels(
         raise PageFailed(f"pdftoppm: render page {page_number} > {timeout:.0f}s") from exc
     if not images:
         raise PageFailed(f"pdftoppm rendered no page {page_number}")
+    if colour:
+        return np.ascontiguousarray(np.asarray(images[0].convert("RGB"), dtype=np.uint8)[..., ::-1])
     return np.asarray(images[0].convert("L"), dtype=np.uint8)
 
 
