@@ -62,15 +62,18 @@ def _is_colour(space: object) -> bool:
     return False
 
 
-def pdf_page_in_colour(path: Path, page_number: int) -> bool:
-    """Whether a PDF page holds a colour image (a colour scan): render it in colour then.
+def pdf_colour_pages(path: Path) -> frozenset[int]:
+    """Numbers of the PDF pages that hold a colour image (a colour scan): rendered in colour.
 
-    Grey and bilevel scans, and text-only pages, are rendered grey as before (cheaper).
+    Read once per document from the page dictionaries (nothing is decoded); grey and bilevel
+    scans, and text-only pages, are rendered grey as before (cheaper).
     """
     try:
         with pikepdf.open(path) as pdf:
-            page = pdf.pages[page_number - 1]
-            images = page.get_images() if hasattr(page, "get_images") else page.images
-            return any(_is_colour(image.get("/ColorSpace")) for image in images.values())
-    except (pikepdf.PdfError, IndexError, ValueError, TypeError):
-        return False
+            return frozenset(
+                number
+                for number, page in enumerate(pdf.pages, start=1)
+                if any(_is_colour(image.get("/ColorSpace")) for image in page.get_images().values())
+            )
+    except (pikepdf.PdfError, ValueError, TypeError, KeyError):
+        return frozenset()

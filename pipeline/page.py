@@ -17,6 +17,7 @@ class PageImage(BaseModel):
     pixels: np.ndarray
     dpi: int = 300
     bilevel: bool = False  # scanned in black and white (fax, CCITT): no grey noise to remove
+    text_height: float | None = None  # median letter height in px, once measured (upscale)
     stages: list[StageRecord] = Field(default_factory=list)
 
     def with_pixels(self, pixels: np.ndarray, record: StageRecord) -> PageImage:

@@ -256,7 +256,7 @@ def denoise(page: PageImage, settings: PreprocessSettings) -> PageImage:
     if page.bilevel:
         return page.skipped("denoise", "bilevel")
     start = time.perf_counter()
-    height = text_height(page.pixels)
+    height = page.text_height if page.text_height is not None else text_height(page.pixels)
     if 0 < height < settings.denoise_min_text_px:
         record = _record(
             "denoise", start, applied=False, reason="small_text", text_height=round(height, 1)
@@ -294,7 +294,7 @@ def upscale(page: PageImage, settings: PreprocessSettings) -> PageImage:
     height = text_height(page.pixels)
     if height <= 0 or height >= settings.min_text_height_px:
         record = _record("upscale", start, applied=False, text_height=round(height, 1))
-        return page.model_copy(update={"stages": [*page.stages, record]})
+        return page.model_copy(update={"stages": [*page.stages, record], "text_height": height})
     factor = min(settings.max_upscale, settings.upscale_target_px / height)
     h, w = page.pixels.shape
     pixels = cv2.resize(
@@ -302,7 +302,9 @@ def upscale(page: PageImage, settings: PreprocessSettings) -> PageImage:
     )
     record = _record("upscale", start, text_height=round(height, 1), factor=round(factor, 2))
     upscaled = page.with_pixels(pixels, record)
-    return upscaled.model_copy(update={"dpi": round(page.dpi * factor)})
+    return upscaled.model_copy(
+        update={"dpi": round(page.dpi * factor), "text_height": height * factor}
+    )
 
 
 def binarize(page: PageImage, settings: PreprocessSettings) -> PageImage:

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
-from pipeline.colour import pdf_page_in_colour, to_gray
+from pipeline.colour import pdf_colour_pages, to_gray
 from pipeline.page import PageImage
 from pipeline.tools import poppler
 from pipeline.triage import pdf_page_dpi  # re-exported: the render resolution rule
@@ -74,10 +74,11 @@ def iter_pages(
     """Yield each page's image, or the error that page raised; one bad page never stops the rest."""
     if source.media_type is MediaType.PDF:
         info = poppler.pdf_info(path, poppler_path=ocr.poppler_path)
+        colour_pages = pdf_colour_pages(path)
         for number in range(1, source.page_count + 1):
             try:
                 dpi = pdf_page_dpi(info.size_of(number), ocr.dpi, limits.max_pixels_per_page)
-                colour = pdf_page_in_colour(path, number)
+                colour = number in colour_pages
                 pixels = poppler.render_page_pixels(
                     path,
                     number,
