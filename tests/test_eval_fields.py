@@ -38,6 +38,21 @@ def test_wrong_id_without_review_is_counted() -> None:
     assert summary.per_field_total["id_number"] == 2
 
 
+def test_every_field_counts_its_unflagged_wrong_values_and_its_flagged_right_ones() -> None:
+    truth = {"id_number": "001090004567", "full_name": "NGUYỄN VĂN AN"}
+    silent = _extraction({"id_number": "001090004567", "full_name": "NGUYÊN VĂN AN"})
+    caught = _extraction({"id_number": "001090004567", "full_name": "NGUYÊN VĂN AN"}, review=True)
+    caught.review_reasons = ["full_name:name_uncertain"]
+    cautious = _extraction({"id_number": "001090004567", "full_name": "NGUYỄN VĂN AN"}, review=True)
+    cautious.review_reasons = ["full_name:name_uncertain"]
+    summary = summarize(
+        [score_document(n, "id_card", truth, e) for n, e in zip("abc", (silent, caught, cautious))]
+    )
+    assert summary.per_field_unflagged_wrong == {"full_name": 1}
+    assert summary.per_field_flagged_right == {"full_name": 1}
+    assert summary.unflagged_wrong_ids == 0
+
+
 @pytest.mark.ocr
 @pytest.mark.slow
 def test_degraded_corpus_meets_accuracy_bar(tmp_path: Path) -> None:

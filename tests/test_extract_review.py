@@ -163,3 +163,14 @@ def test_a_new_type_is_one_rules_object(monkeypatch: pytest.MonkeyPatch) -> None
 )
 def test_describe_in_vietnamese(reason: str, text: str) -> None:
     assert describe(reason) == text
+
+
+def test_a_name_read_with_a_doubtful_mark_goes_to_review_with_a_vietnamese_reason() -> None:
+    """NGUYỄN read as NGUYÊN at high confidence: valid letters, wrong surname."""
+    misread = birth.CLEAN.replace("NGUYỄN VĂN AN", "NGUYÊN VĂN AN")
+    result = extract(make_doc(misread), REVIEW, today=TODAY)
+    assert result.value("full_name") == "NGUYÊN VĂN AN"
+    assert result.needs_review and "full_name:name_uncertain" in result.review_reasons
+    assert "dấu" in describe("full_name:name_uncertain")
+    clean = extract(make_doc(birth.CLEAN), REVIEW, today=TODAY)
+    assert not any(r.endswith("name_uncertain") for r in clean.review_reasons)

@@ -26,6 +26,8 @@ class DocumentScore(BaseModel):
     missing: list[str] = Field(default_factory=list)
     needs_review: bool = False
     unflagged_wrong_ids: list[str] = Field(default_factory=list)
+    unflagged_wrong: list[str] = Field(default_factory=list)  # any field, wrong and not flagged
+    flagged_right: list[str] = Field(default_factory=list)  # right, yet a reason names it
 
 
 class AccuracySummary(BaseModel):
@@ -37,6 +39,8 @@ class AccuracySummary(BaseModel):
     unflagged_wrong_ids: int = 0
     per_field_total: dict[str, int] = Field(default_factory=dict)
     per_field_correct: dict[str, int] = Field(default_factory=dict)
+    per_field_unflagged_wrong: dict[str, int] = Field(default_factory=dict)
+    per_field_flagged_right: dict[str, int] = Field(default_factory=dict)
 
     @property
     def field_accuracy(self) -> float:
@@ -52,22 +56,29 @@ def score_document(
         doc_type_found=extraction.doc_type.value,
         needs_review=extraction.needs_review,
     )
+    named = {reason.split(":", 1)[0] for reason in extraction.review_reasons}
     for field_name, expected in truth.items():
         found = extraction.value(field_name)
         if found is None:
             score.missing.append(field_name)
         elif found == expected:
             score.correct.append(field_name)
+            if field_name in named:
+                score.flagged_right.append(field_name)
         else:
             score.wrong.append(field_name)
-            if field_name in ID_FIELDS and not extraction.needs_review:
-                score.unflagged_wrong_ids.append(field_name)
+            if not extraction.needs_review:
+                score.unflagged_wrong.append(field_name)
+                if field_name in ID_FIELDS:
+                    score.unflagged_wrong_ids.append(field_name)
     return score
 
 
 def summarize(scores: list[DocumentScore]) -> AccuracySummary:
     total: Counter[str] = Counter()
     correct: Counter[str] = Counter()
+    unflagged: Counter[str] = Counter(name for s in scores for name in s.unflagged_wrong)
+    flagged: Counter[str] = Counter(name for s in scores for name in s.flagged_right)
     for s in scores:
         for name in s.correct:
             total[name] += 1
@@ -83,4 +94,6 @@ def summarize(scores: list[DocumentScore]) -> AccuracySummary:
         unflagged_wrong_ids=sum(len(s.unflagged_wrong_ids) for s in scores),
         per_field_total=dict(total),
         per_field_correct=dict(correct),
+        per_field_unflagged_wrong=dict(unflagged),
+        per_field_flagged_right=dict(flagged),
     )

@@ -9,6 +9,7 @@ they are doubtful or were repaired, required or not: a wrong ID number must neve
 from __future__ import annotations
 
 from pipeline.extract.spec import DocRules, Kind
+from pipeline.names import doubts
 from schemas.fields import DocType, ExtractedField
 from schemas.settings import ReviewSettings
 
@@ -44,6 +45,10 @@ def reasons(
         if f is None:
             if spec.required:
                 found.append(f"{spec.name}:missing")
+            continue
+        if spec.kind is Kind.NAME and f.valid and doubts(f.value):
+            # A wrong mark in a name breaks finding the citizen again: never trusted silently.
+            found.append(f"{spec.name}:name_uncertain")
             continue
         if not (spec.required or spec.kind is Kind.ID_NUMBER):
             continue
@@ -95,6 +100,7 @@ FIELD_NAMES_VI: dict[str, str] = {
 CODES_VI: dict[str, str] = {
     "missing": "thiếu thông tin bắt buộc",
     "low_confidence": "chữ nhận dạng không rõ, cần kiểm tra",
+    "name_uncertain": "dấu của tên có thể bị đọc nhầm, cần đối chiếu bản gốc",
     "repaired": "đã sửa ký tự nhận dạng nhầm, cần đối chiếu bản gốc",
     "invalid": "giá trị không hợp lệ",
     "unrecognized": "không nhận diện được loại giấy tờ",

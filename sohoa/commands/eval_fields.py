@@ -56,10 +56,21 @@ def _summary_table(scores: list[DocumentScore]) -> Table:
     table.add_column("Đúng / right", justify="right")
     table.add_column("Tổng / total", justify="right")
     table.add_column("Tỷ lệ", justify="right")
+    table.add_column("Sai không cờ / wrong unflagged", justify="right")
+    table.add_column("Đúng bị cờ / right flagged", justify="right")
     for name in sorted(summary.per_field_total):
         total = summary.per_field_total[name]
         right = summary.per_field_correct.get(name, 0)
-        table.add_row(name, str(right), str(total), f"{100 * right / total:.1f}%")
+        unflagged = summary.per_field_unflagged_wrong.get(name, 0)
+        flagged = summary.per_field_flagged_right.get(name, 0)
+        table.add_row(
+            name,
+            str(right),
+            str(total),
+            f"{100 * right / total:.1f}%",
+            f"[red]{unflagged}[/]" if unflagged else "0",
+            str(flagged),
+        )
     return table
 
 
@@ -100,6 +111,8 @@ def eval_fields(
         for s in scores:
             for name in (*s.wrong, *s.missing):
                 console.print(f"  {s.name}: {name} (cần kiểm tra={s.needs_review})")
+            for name in s.flagged_right:
+                console.print(f"  {s.name}: {name} đúng nhưng bị gắn cờ / right but flagged")
     console.print(
         f"Tài liệu / documents: {summary.documents} · đúng loại / type right: "
         f"{summary.doc_type_correct} · cần kiểm tra / review: {summary.needs_review}"
@@ -112,6 +125,12 @@ def eval_fields(
     console.print(
         f"[bold]Số định danh sai không bị gắn cờ kiểm tra / wrong ID numbers not flagged: "
         f"{summary.unflagged_wrong_ids}[/]",
+        soft_wrap=True,
+    )
+    unflagged = sum(summary.per_field_unflagged_wrong.values())
+    console.print(
+        f"Giá trị sai không bị gắn cờ (mọi trường) / wrong values not flagged (any field): "
+        f"{unflagged}",
         soft_wrap=True,
     )
     if summary.field_accuracy < min_accuracy or summary.unflagged_wrong_ids:
