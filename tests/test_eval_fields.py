@@ -45,9 +45,8 @@ def test_every_field_counts_its_unflagged_wrong_values_and_its_flagged_right_one
     caught.review_reasons = ["full_name:name_uncertain"]
     cautious = _extraction({"id_number": "001090004567", "full_name": "NGUYỄN VĂN AN"}, review=True)
     cautious.review_reasons = ["full_name:name_uncertain"]
-    summary = summarize(
-        [score_document(n, "id_card", truth, e) for n, e in zip("abc", (silent, caught, cautious))]
-    )
+    extractions = {"a": silent, "b": caught, "c": cautious}
+    summary = summarize([score_document(n, "id_card", truth, e) for n, e in extractions.items()])
     assert summary.per_field_unflagged_wrong == {"full_name": 1}
     assert summary.per_field_flagged_right == {"full_name": 1}
     assert summary.unflagged_wrong_ids == 0
