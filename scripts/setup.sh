@@ -16,6 +16,10 @@ pkg-config --exists tesseract lept 2>/dev/null || need_apt+=(libtesseract-dev li
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need_apt+=(fonts-dejavu-core)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need_apt+=(fonts-dejavu-core)
+# More typefaces with full Vietnamese for the sample generator: Liberation (Times New Roman
+# metrics, the font of official documents) and Noto.
+[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need_apt+=(fonts-liberation2)
+[ -f /usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf ] || need_apt+=(fonts-noto-core)
 { command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || need_apt+=(chromium chromium-driver)
 command -v redis-server >/dev/null 2>&1 || true  # optional: only for the real-service setup
 

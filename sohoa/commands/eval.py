@@ -38,6 +38,7 @@ from sohoa.commands.eval_corpus import (
     write_corpus,
 )
 from sohoa.commands.eval_real import eval_real_scans
+from sohoa.samples.fonts import FACES
 
 eval_app = typer.Typer(
     help="Đánh giá trên mẫu có nhãn / evaluate on labelled samples.", no_args_is_help=True
@@ -205,6 +206,13 @@ def eval_corpus(
         float | None,
         typer.Option(min=0.0, max=1.0, help="Lỗi ngẫu nhiên theo mức 0..1 thay cho kiểu cố định"),
     ] = None,
+    fonts: Annotated[
+        str,
+        typer.Option(
+            help="Phông chữ, cách nhau bởi dấu phẩy (dejavu, liberation, noto); "
+            "mặc định: mọi phông đã cài / default: every installed typeface"
+        ),
+    ] = "",
     profiles: Annotated[
         str,
         typer.Option(
@@ -217,9 +225,15 @@ def eval_corpus(
     names = tuple(p.strip() for p in profiles.split(",") if p.strip())
     if names == ("real",):  # what real counter scans have
         names = tuple(REAL_SCAN_PROFILES)
+    chosen = tuple(f.strip() for f in fonts.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FACES]
+    if unknown:
+        console.print(f"[red]Phông chữ không có / unknown typefaces: {unknown}; có: {FACES}[/]")
+        raise typer.Exit(2)
+    faces = tuple(f for f in FACES if f in chosen) or None
     try:
         with console.status(f"Sinh {count} mẫu…"):
-            written = write_corpus(directory, count, seed, names, severity)
+            written = write_corpus(directory, count, seed, names, severity, faces=faces)
     except ValueError as error:
         console.print(f"[red]{error}[/]")
         raise typer.Exit(2) from error

@@ -25,8 +25,9 @@ from sohoa.samples import (
     write_sample,
 )
 from sohoa.samples.documents import document_for_index
+from sohoa.samples.fonts import Face, installed_faces
 from sohoa.samples.model import SampleDocument
-from sohoa.samples.page_kinds import letter_spaced, two_columns, write_garbage_layer_pdf
+from sohoa.samples.page_kinds import in_face, letter_spaced, two_columns, write_garbage_layer_pdf
 from sohoa.samples.render import stamp_centre
 from sohoa.samples.writer import Format, truth_path, write_truth
 
@@ -91,14 +92,15 @@ def _certificate(seed: int, index: int) -> SampleDocument:
 
 
 def _page_of_kind(
-    name: str, doc: SampleDocument, seed: int, index: int
+    name: str, doc: SampleDocument, seed: int, index: int, face: Face
 ) -> tuple[SampleDocument, Image.Image]:
     """The document and its clean page, laid out as the profile's kind of page asks."""
     if name == "letter_spaced":
         doc = letter_spaced(doc)
     if name != "two_column":
         return doc, render(doc)
-    left, right = _certificate(seed, index), _certificate(seed + 7919, index)
+    left = in_face(_certificate(seed, index), face)
+    right = in_face(_certificate(seed + 7919, index), face)
     both = left.model_copy(update={"lines": left.lines + right.lines, "fields": {}})
     return both, two_columns(render(left), render(right))
 
@@ -110,12 +112,15 @@ def write_corpus(
     profiles: tuple[str, ...] = DEFAULT_PROFILES,
     severity: float | None = None,
     fmt: Format = "png",
+    faces: tuple[Face, ...] | None = None,
 ) -> list[Path]:
     """Write ``count`` samples cycling document kinds and (without severity) profile names.
 
     Sample ``i`` is the same document and defect draw whatever ``count`` is, so a small corpus
-    is a prefix of a larger one.
+    is a prefix of a larger one. Typefaces (default: every one installed) change once per
+    round of profiles, so each profile meets each typeface.
     """
+    faces = faces or installed_faces() or ("dejavu",)
     unknown = [name for name in profiles if name not in PROFILES]
     if unknown:
         raise ValueError(f"unknown profiles {unknown}; have {', '.join(PROFILES)}")
@@ -130,7 +135,8 @@ def write_corpus(
         else:
             profile = random_profile(rng, severity)
             name = random_label(profile, severity)
-        doc, page = _page_of_kind(name, doc, seed, index)
+        face = faces[(index // len(profiles)) % len(faces)]
+        doc, page = _page_of_kind(name, in_face(doc, face), seed, index, face)
         stem = f"{index:05d}_{name}_{doc.doc_type.value}"
         image = degrade(page, profile, rng, stamp_centre(doc))
         if name == "garbage_layer":
@@ -138,7 +144,7 @@ def write_corpus(
             write_truth(doc, truth_path(dest, stem))
         else:
             path = write_sample(doc, image, dest, stem, FORMAT_OF.get(name, fmt))
-        record = {"profile": name, **profile.model_dump()}
+        record = {"profile": name, "face": doc.face, **profile.model_dump()}
         (dest / f"{stem}{DEGRADE_SUFFIX}").write_text(json.dumps(record) + "\n", encoding="utf-8")
         written.append(path)
     return written

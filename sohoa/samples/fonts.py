@@ -14,6 +14,11 @@ from typing import Literal
 from PIL import ImageFont
 
 Family = Literal["serif", "sans", "mono"]
+# Typefaces with full Vietnamese coverage from Debian packages: DejaVu (fonts-dejavu-core),
+# Liberation (fonts-liberation2; its serif is metric-compatible with Times New Roman, the font
+# of official documents), Noto (fonts-noto-core). Candidate lists below are in this order.
+Face = Literal["dejavu", "liberation", "noto"]
+FACES: tuple[Face, ...] = ("dejavu", "liberation", "noto")
 
 FONT_DIRS: tuple[Path, ...] = (
     Path("/usr/share/fonts/truetype/dejavu"),
@@ -92,10 +97,13 @@ class FontNotFoundError(RuntimeError):
 
 
 @cache
-def find_font(family: Family = "serif", bold: bool = False, italic: bool = False) -> Path:
-    """Path of the first installed font file for this family and style."""
+def find_font(
+    family: Family = "serif", bold: bool = False, italic: bool = False, face: Face = "dejavu"
+) -> Path:
+    """Path of the font file for this family and style in ``face``, else the first installed."""
     names = _CANDIDATES[(family, bold, italic)]
-    for name in names:
+    preferred = names[FACES.index(face)]
+    for name in (preferred, *names):
         for directory in FONT_DIRS:
             path = directory / name
             if path.is_file():
@@ -107,9 +115,23 @@ def find_font(family: Family = "serif", bold: bool = False, italic: bool = False
     )
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=512)
 def load_font(
-    family: Family, size: int, bold: bool = False, italic: bool = False
+    family: Family, size: int, bold: bool = False, italic: bool = False, face: Face = "dejavu"
 ) -> ImageFont.FreeTypeFont:
     """A cached FreeType font of `size` pixels (em height)."""
-    return ImageFont.truetype(str(find_font(family, bold, italic)), size)
+    return ImageFont.truetype(str(find_font(family, bold, italic, face)), size)
+
+
+def installed_faces() -> tuple[Face, ...]:
+    """The faces whose regular serif and sans files are installed here."""
+    return tuple(
+        face
+        for face in FACES
+        if all(
+            any(
+                (d / _CANDIDATES[(f, False, False)][FACES.index(face)]).is_file() for d in FONT_DIRS
+            )
+            for f in ("serif", "sans")
+        )
+    )

@@ -13,7 +13,7 @@ from typing import Literal
 from PIL import ImageFont
 from pydantic import BaseModel, Field
 
-from sohoa.samples.fonts import Family, load_font
+from sohoa.samples.fonts import Face, Family, load_font
 
 Align = Literal["left", "center", "right"]
 
@@ -69,6 +69,7 @@ class Template(BaseModel):
     leading: float
     segment_gap: float = 1.6  # space between segments, in base-size units
     regions: dict[str, Region]
+    face: Face = "dejavu"  # the typeface the document is printed in
 
 
 class PlacedRun(BaseModel):
@@ -80,6 +81,7 @@ class PlacedRun(BaseModel):
     bold: bool
     italic: bool
     tracking: float = 0.0
+    face: Face = "dejavu"
 
 
 class PlacedLine(BaseModel):
@@ -161,7 +163,7 @@ def _wrap(block: Block, tpl: Template, region: Region, scale: float) -> list[Pla
         return run.family or (tpl.value_family if run.value else tpl.family)
 
     def font_of(run: Run) -> ImageFont.FreeTypeFont:
-        return load_font(family_of(run), size, run.bold, run.italic)
+        return load_font(family_of(run), size, run.bold, run.italic, tpl.face)
 
     rows: list[list[tuple[int, str, Run]]] = [[]]
     x = float(region.x0)
@@ -207,6 +209,7 @@ def _wrap(block: Block, tpl: Template, region: Region, scale: float) -> list[Pla
                 bold=run.bold,
                 italic=run.italic,
                 tracking=run.tracking,
+                face=tpl.face,
             )
             for px, word, run in row
         ]
@@ -240,7 +243,7 @@ def _flow(
         y += round(block.space_before * tpl.base_size * scale)
         for line in lines:
             size = line.runs[0].size
-            ascent, _ = load_font(tpl.family, size).getmetrics()
+            ascent, _ = load_font(tpl.family, size, face=tpl.face).getmetrics()
             line.top = y
             line.baseline = y + ascent
             line.bottom = y + round(size * tpl.leading)

@@ -12,7 +12,8 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from schemas.fields import DocType
-from sohoa.samples.layout import Block, layout
+from sohoa.samples.fonts import Face
+from sohoa.samples.layout import Block, Template, layout
 from sohoa.samples.templates import TEMPLATES
 
 # Documents are dated no later than this, so a seed gives the same corpus every year.
@@ -100,6 +101,11 @@ class SampleDocument(BaseModel):
     template: str
     blocks: list[Block] = Field(default_factory=list, repr=False)
     qr: str | None = None  # payload of the card's QR code (2021 card), as fields.md gives it
+    face: Face = "dejavu"  # the typeface it is printed in
+
+    def page_template(self) -> Template:
+        """The template in this document's typeface."""
+        return TEMPLATES[self.template].model_copy(update={"face": self.face})
 
     def truth(self) -> dict[str, object]:
         """The ground-truth record written next to each sample."""

@@ -14,9 +14,9 @@ from pathlib import Path
 import pikepdf
 from PIL import Image
 
+from sohoa.samples.fonts import Face
 from sohoa.samples.layout import layout
 from sohoa.samples.model import SampleDocument
-from sohoa.samples.templates import TEMPLATES
 
 HEADING_TRACKING = 0.35  # ems after each letter: "G I Ấ Y  K H A I  S I N H" as some forms print
 
@@ -36,8 +36,14 @@ def letter_spaced(doc: SampleDocument, tracking: float = HEADING_TRACKING) -> Sa
         else block
         for block in doc.blocks
     ]
-    lines = layout(TEMPLATES[doc.template], blocks).text_rows()  # wider lines wrap sooner
+    lines = layout(doc.page_template(), blocks).text_rows()  # wider lines wrap sooner
     return doc.model_copy(update={"blocks": blocks, "lines": lines})
+
+
+def in_face(doc: SampleDocument, face: Face) -> SampleDocument:
+    """The same document printed in another typeface (its lines may wrap elsewhere)."""
+    moved = doc.model_copy(update={"face": face})
+    return moved.model_copy(update={"lines": layout(moved.page_template(), doc.blocks).text_rows()})
 
 
 def two_columns(left: Image.Image, right: Image.Image) -> Image.Image:

@@ -29,7 +29,6 @@ from sohoa.samples.templates import (
     PHOTO_X0,
     PHOTO_X1,
     QR_SIZE,
-    TEMPLATES,
 )
 
 INK = 25
@@ -38,7 +37,7 @@ PAPER = 255
 
 def render(doc: SampleDocument) -> Image.Image:
     """A clean grayscale ('L') image of the document, `info['dpi']` set."""
-    tpl = TEMPLATES[doc.template]
+    tpl = doc.page_template()
     placed = layout(tpl, doc.blocks)
     image = Image.new("L", (tpl.width, tpl.height), PAPER)
     rng = random.Random(zlib.crc32("\n".join(doc.lines).encode("utf-8")))
@@ -58,7 +57,7 @@ def stamp_centre(doc: SampleDocument) -> tuple[float, float] | None:
 
     None for documents without a signature block (cards).
     """
-    tpl = TEMPLATES[doc.template]
+    tpl = doc.page_template()
     sign = [line for line in layout(tpl, doc.blocks).lines if line.region == "sign"]
     if len(sign) < 2:
         return None
@@ -70,7 +69,7 @@ def _draw_text(image: Image.Image, placed: Layout) -> None:
     draw = ImageDraw.Draw(image)
     for line in placed.lines:
         for run in line.runs:
-            font = load_font(run.family, run.size, run.bold, run.italic)
+            font = load_font(run.family, run.size, run.bold, run.italic, run.face)
             if not run.tracking:
                 draw.text((run.x, run.baseline), run.text, font=font, fill=INK, anchor="ls")
                 continue
