@@ -39,9 +39,14 @@ def test_a_document_printed_in_each_face_keeps_its_text_and_looks_different() ->
 
 
 def test_corpus_cycles_faces_over_rounds_of_profiles(tmp_path: Path) -> None:
-    write_corpus(tmp_path, 6, seed=1, profiles=("clean", "counter"))
+    write_corpus(tmp_path, 6, seed=1, profiles=("clean", "counter"), faces=FACES)
     faces = [
         json.loads(p.read_text(encoding="utf-8"))["face"]
         for p in sorted(tmp_path.glob("*.degrade.json"))
     ]
     assert faces == ["dejavu", "dejavu", "liberation", "liberation", "noto", "noto"]
+    write_corpus(tmp_path / "default", 2, seed=1, profiles=("clean",))
+    assert all(
+        json.loads(p.read_text(encoding="utf-8"))["face"] == "dejavu"
+        for p in (tmp_path / "default").glob("*.degrade.json")
+    )

@@ -50,12 +50,13 @@ def reasons(
             # A wrong mark in a name breaks finding the citizen again: never trusted silently.
             found.append(f"{spec.name}:name_uncertain")
             continue
-        if not (spec.required or spec.kind is Kind.ID_NUMBER):
-            continue
-        if not f.valid:
+        if not f.valid:  # shown to staff and searched on: a value that fails checks is doubtful
             codes = [i for i in f.issues if not i.startswith("repair.")] or ["invalid"]
             found.extend(f"{spec.name}:{code}" for code in codes)
-        elif f.confidence < settings.min_field_confidence:
+            continue
+        if not (spec.required or spec.kind is Kind.ID_NUMBER):
+            continue
+        if f.confidence < settings.min_field_confidence:
             found.append(f"{spec.name}:low_confidence")
         elif f.repaired and spec.kind is Kind.ID_NUMBER:
             # The six random digits carry no check digit: a repaired one may be wrong yet valid.

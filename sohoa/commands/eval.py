@@ -209,8 +209,8 @@ def eval_corpus(
     fonts: Annotated[
         str,
         typer.Option(
-            help="Phông chữ, cách nhau bởi dấu phẩy (dejavu, liberation, noto); "
-            "mặc định: mọi phông đã cài / default: every installed typeface"
+            help="Phông chữ, cách nhau bởi dấu phẩy (dejavu, liberation, noto) hoặc 'all'; "
+            "mặc định: dejavu / typefaces, or 'all'; default dejavu"
         ),
     ] = "",
     profiles: Annotated[
@@ -225,7 +225,7 @@ def eval_corpus(
     names = tuple(p.strip() for p in profiles.split(",") if p.strip())
     if names == ("real",):  # what real counter scans have
         names = tuple(REAL_SCAN_PROFILES)
-    chosen = tuple(f.strip() for f in fonts.split(",") if f.strip())
+    chosen = FACES if fonts == "all" else tuple(f.strip() for f in fonts.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FACES]
     if unknown:
         console.print(f"[red]Phông chữ không có / unknown typefaces: {unknown}; có: {FACES}[/]")
