@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from pipeline.codes import decode_codes
 from pipeline.extract import RULES_VERSION, extract
 from pipeline.layout import in_reading_order
+from pipeline.name_reread import reread_doubted_names
 from pipeline.ocr import (
     OcrEngine,
     TesseractEngine,
@@ -278,6 +279,7 @@ def run_document(
     done = ocr_document(path, scratch, settings, engine, progress)
     ocr = done.ocr
     extraction = extract(ocr, settings.review)
+    extraction = reread_doubted_names(extraction, done.page_images, scratch, settings.ocr)
     if ocr.failed_pages:
         extraction.needs_review = True
         extraction.review_reasons.append(f"pages_failed:{','.join(map(str, ocr.failed_pages))}")

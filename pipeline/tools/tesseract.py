@@ -7,6 +7,7 @@ turns the program's failures into sohoa errors here and nowhere else.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
@@ -92,6 +93,43 @@ def plain_text(image_path: Path, config: TesseractConfig) -> str:
     """
     args = [config.cmd, str(image_path), "-", "-l", config.languages, "--psm", str(config.psm)]
     return _run(args, config).stdout.decode("utf-8", "replace")
+
+
+_CHOICE_GROUP = re.compile(
+    r"<span class='ocrx_cinfo' id='lstm_choices_[^']*'>(.*?)</span></span>", re.S
+)
+_CHOICE = re.compile(r"title='x_confs ([\d.]+)'>([^<]*)</span>")
+
+Choices = list[list[tuple[str, float]]]
+
+
+def character_choices(image_path: Path, config: TesseractConfig) -> Choices:
+    """Per time step of Tesseract's LSTM, the characters it considered with their confidence
+    (0..1), best first: ``lstm_choice_mode=2`` in hOCR, one line (``--psm 7``)."""
+    args = [
+        config.cmd,
+        str(image_path),
+        "-",
+        "-l",
+        config.languages,
+        "--psm",
+        "7",
+        "--dpi",
+        str(config.dpi),
+        "-c",
+        "lstm_choice_mode=2",
+        "hocr",
+    ]
+    hocr = _run(args, config).stdout.decode("utf-8", "replace")
+    steps: Choices = []
+    for group in _CHOICE_GROUP.finditer(hocr):
+        options = [
+            (html.unescape(text), float(conf) / 100)
+            for conf, text in _CHOICE.findall(group.group(1))
+        ]
+        if options:
+            steps.append(sorted(options, key=lambda o: -o[1]))
+    return steps
 
 
 def parse_tsv(tsv: str) -> list[Line]:

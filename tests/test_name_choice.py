@@ -1,0 +1,64 @@
+"""Doubted names take a mark the engine proposed, when that makes them a known name."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from pipeline.name_choice import choose_name, proposed_marks
+from pipeline.tools.tesseract import Choices, TesseractConfig, character_choices
+from sohoa.samples import COUNTER, degrade
+from sohoa.samples.fonts import load_font
+
+
+def _steps(text: str, alternatives: dict[str, tuple[str, float]]) -> Choices:
+    """One step per letter; ``alternatives`` gives a letter a second choice."""
+    steps: Choices = []
+    for char in text:
+        options = [(char, 0.9)]
+        if char in alternatives:
+            options.append(alternatives[char])
+        steps.append(options)
+    return steps
+
+
+def test_a_proposed_mark_that_makes_a_known_surname_is_chosen() -> None:
+    steps = _steps("NGUYÊN VĂN AN", {"Ê": ("Ễ", 0.22)})
+    assert proposed_marks(steps) == [("Ê", "Ễ", 0.22), ("Ễ", "Ê", 0.9)]
+    assert choose_name("NGUYÊN VĂN AN", steps) == "NGUYỄN VĂN AN"
+
+
+def test_the_re_read_may_put_the_right_mark_first() -> None:
+    steps = _steps("NGUYỄN VĂN AN", {"Ễ": ("Ê", 0.28)})
+    assert choose_name("NGUYÊN VĂN AN", steps) == "NGUYỄN VĂN AN"
+
+
+def test_nothing_is_invented_without_a_proposal() -> None:
+    """TRÂN needs a grave accent; the engine proposed only a hook: no choice is made."""
+    assert choose_name("TRÂN VĂN AN", _steps("TRÂN VĂN AN", {"Â": ("Ẩ", 0.3)})) is None
+    assert choose_name("TRÂN VĂN AN", _steps("TRÂN VĂN AN", {})) is None
+
+
+def test_a_proposal_of_another_letter_is_not_a_mark() -> None:
+    assert proposed_marks(_steps("LÊ", {"Ê": ("O", 0.5)})) == []
+
+
+def test_names_without_doubt_are_left_as_read() -> None:
+    assert choose_name("NGUYỄN VĂN AN", _steps("NGUYỄN VĂN AN", {"Ễ": ("Ê", 0.4)})) is None
+
+
+@pytest.mark.ocr
+def test_tesseract_lists_its_choices_per_step(tmp_path: Path) -> None:
+    image = Image.new("L", (1100, 110), 255)
+    font = load_font("sans", 46, True, False)
+    ImageDraw.Draw(image).text((20, 80), "NGUYỄN THỊ HUỲNH", font=font, fill=20, anchor="ls")
+    path = tmp_path / "name.png"
+    degrade(image, COUNTER, random.Random(2)).save(path, dpi=(300, 300))
+    steps = character_choices(path, TesseractConfig())
+    best = "".join(options[0][0] for options in steps)
+    assert "NGUY" in best and "HU" in best
+    assert all(0.0 <= c <= 1.0 for options in steps for _, c in options)
+    assert all(options == sorted(options, key=lambda o: -o[1]) for options in steps)
