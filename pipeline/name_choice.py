@@ -5,21 +5,34 @@ its second choice (NGUYÊN read, NGUYỄN proposed at a fifth of the confidence)
 name model doubts (``pipeline.names``), the name's own box is read again with the choices
 listed, and a doubted syllable takes another mark only when the engine proposed that very
 letter with that mark and the result is a known name syllable in its place. The name stays
-in review either way: its mark had a competitor.
+in review unless the re-read put the chosen mark first, far ahead of the others.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from pipeline.names import doubts, fold_marks, place_of
 from pipeline.tools.tesseract import Choices
 
 MIN_ALTERNATIVE = 0.05  # an alternative scored below this was not really considered
+# A chosen mark is settled when the re-read put it first and every other mark of that letter
+# scored under this share of it; otherwise it had a close competitor and a person decides.
+CLEAR_MARGIN = 0.5
 
 
-def proposed_marks(steps: Choices) -> list[tuple[str, str, float]]:
-    """(one letter, the same letter with other marks, that one's confidence) for every pair of
-    same-letter readings the engine weighed at one step, both ways round: the re-read may
-    put first the mark the page's reading put second."""
+class Mark(NamedTuple):
+    """The engine weighed ``other`` where ``letter`` could stand, with this confidence."""
+
+    letter: str
+    other: str
+    confidence: float
+    settled: bool  # ``other`` came first, far ahead of the letter's other marks
+
+
+def proposed_marks(steps: Choices) -> list[Mark]:
+    """Every pair of same-letter readings the engine weighed at one step, both ways round:
+    the re-read may put first the mark the page's reading put second."""
     found = []
     for options in steps:
         letters = [
@@ -27,36 +40,49 @@ def proposed_marks(steps: Choices) -> list[tuple[str, str, float]]:
         ]
         for char, _ in letters:
             for other, confidence in letters:
-                if other != char and fold_marks(other) == fold_marks(char):
-                    found.append((char.upper(), other.upper(), confidence))
+                if other == char or fold_marks(other) != fold_marks(char):
+                    continue
+                rivals = [
+                    p for c, p in letters if c != other and fold_marks(c) == fold_marks(other)
+                ]
+                settled = other == options[0][0] and all(
+                    p < CLEAR_MARGIN * confidence for p in rivals
+                )
+                found.append(Mark(char.upper(), other.upper(), confidence, settled))
     return found
 
 
-def choose_name(value: str, steps: Choices) -> str | None:
+class NameChoice(NamedTuple):
+    name: str
+    settled: bool  # every changed mark was the re-read's clear first choice
+
+
+def choose_name(value: str, steps: Choices) -> NameChoice | None:
     """The name with each doubted syllable re-marked as the engine proposed; None if no
     proposal turns every doubted syllable into a known name syllable."""
     syllables = value.split()
     marks = proposed_marks(steps)
     chosen = []
+    settled = True
     for index, syllable in enumerate(syllables):
-        alone = _in_place(syllable, index, len(syllables))
-        if not doubts(alone):
+        if not doubts(_in_place(syllable, index, len(syllables))):
             chosen.append(syllable)
             continue
-        best: tuple[float, str] | None = None
-        for read, proposed, confidence in marks:
-            if read not in syllable:
+        best: tuple[float, str, bool] | None = None
+        for mark in marks:
+            if mark.letter not in syllable:
                 continue
-            candidate = syllable.replace(read, proposed, 1)
+            candidate = syllable.replace(mark.letter, mark.other, 1)
             if doubts(_in_place(candidate, index, len(syllables))):
                 continue
-            if best is None or confidence > best[0]:
-                best = (confidence, candidate)
+            if best is None or mark.confidence > best[0]:
+                best = (mark.confidence, candidate, mark.settled)
         if best is None:
             return None
         chosen.append(best[1])
+        settled = settled and best[2]
     name = " ".join(chosen)
-    return name if name != value and not doubts(name) else None
+    return NameChoice(name, settled) if name != value and not doubts(name) else None
 
 
 def _in_place(syllable: str, index: int, count: int) -> str:

@@ -33,6 +33,7 @@ def reread_doubted_names(
         timeout_seconds=settings.page_timeout_seconds,
     )
     fields = dict(extraction.fields)
+    reasons = list(extraction.review_reasons)
     for name, field in extraction.fields.items():
         doubted = f"{name}:name_uncertain" in extraction.review_reasons
         if not doubted or field.box is None or field.page not in page_images:
@@ -55,8 +56,13 @@ def reread_doubted_names(
             continue
         finally:
             path.unlink(missing_ok=True)
-        if better is not None:
-            fields[name] = field.model_copy(
-                update={"value": better, "issues": [*field.issues, CHOSEN]}
-            )
-    return extraction.model_copy(update={"fields": fields})
+        if better is None:
+            continue
+        fields[name] = field.model_copy(
+            update={"value": better.name, "issues": [*field.issues, CHOSEN]}
+        )
+        if better.settled:
+            reasons.remove(f"{name}:name_uncertain")
+    return extraction.model_copy(
+        update={"fields": fields, "review_reasons": reasons, "needs_review": bool(reasons)}
+    )

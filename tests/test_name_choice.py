@@ -27,13 +27,15 @@ def _steps(text: str, alternatives: dict[str, tuple[str, float]]) -> Choices:
 
 def test_a_proposed_mark_that_makes_a_known_surname_is_chosen() -> None:
     steps = _steps("NGUYÊN VĂN AN", {"Ê": ("Ễ", 0.22)})
-    assert proposed_marks(steps) == [("Ê", "Ễ", 0.22), ("Ễ", "Ê", 0.9)]
-    assert choose_name("NGUYÊN VĂN AN", steps) == "NGUYỄN VĂN AN"
+    assert proposed_marks(steps) == [("Ê", "Ễ", 0.22, False), ("Ễ", "Ê", 0.9, True)]
+    assert choose_name("NGUYÊN VĂN AN", steps) == ("NGUYỄN VĂN AN", False)  # the second choice
 
 
 def test_the_re_read_may_put_the_right_mark_first() -> None:
     steps = _steps("NGUYỄN VĂN AN", {"Ễ": ("Ê", 0.28)})
-    assert choose_name("NGUYÊN VĂN AN", steps) == "NGUYỄN VĂN AN"
+    assert choose_name("NGUYÊN VĂN AN", steps) == ("NGUYỄN VĂN AN", True)  # first, far ahead
+    close = _steps("NGUYỄN VĂN AN", {"Ễ": ("Ê", 0.6)})
+    assert choose_name("NGUYÊN VĂN AN", close) == ("NGUYỄN VĂN AN", False)
 
 
 def test_nothing_is_invented_without_a_proposal() -> None:
