@@ -179,36 +179,26 @@ def judge(lines: list[Line], gray: np.ndarray, *, vietnamese: bool = True) -> La
     if plausible < MIN_PLAUSIBLE:
         return LayerVerdict(usable=False, reason="garbage", chars=chars, plausible=plausible)
     words, syllables, marked = vietnamese_shares(text)
+    measured = LayerVerdict(
+        usable=False,
+        reason="not_vietnamese",
+        chars=chars,
+        plausible=plausible,
+        syllables=syllables,
+        marked=marked,
+    )
     if (
         vietnamese
         and words >= MIN_WORDS_TO_JUDGE
         and (syllables < MIN_SYLLABLES or marked < MIN_MARKED)
     ):
-        return LayerVerdict(
-            usable=False,
-            reason="not_vietnamese",
-            chars=chars,
-            plausible=plausible,
-            syllables=syllables,
-            marked=marked,
-        )
+        return measured
     coverage = ink_coverage(lines, gray)
-    if coverage < MIN_COVERAGE:
-        return LayerVerdict(
-            usable=False,
-            reason="partial",
-            chars=chars,
-            plausible=plausible,
-            coverage=coverage,
-            syllables=syllables,
-            marked=marked,
-        )
-    return LayerVerdict(
-        usable=True,
-        reason="text_layer",
-        chars=chars,
-        plausible=plausible,
-        coverage=coverage,
-        syllables=syllables,
-        marked=marked,
+    usable = coverage >= MIN_COVERAGE
+    return measured.model_copy(
+        update={
+            "usable": usable,
+            "reason": "text_layer" if usable else "partial",
+            "coverage": coverage,
+        }
     )

@@ -119,6 +119,17 @@ def _page_pixels(doc: SampleDocument) -> np.ndarray:
     return np.asarray(render(doc).convert("L"), dtype=np.uint8).copy()
 
 
+def _searchable_layer(tmp_path: Path, settings: Settings, doc: SampleDocument) -> Path:
+    """Tesseract's own one-page searchable PDF of the rendered document (a real text layer)."""
+    png = tmp_path / "page.png"
+    cv2.imwrite(str(png), _page_pixels(doc))
+    _, layer_pdf = TesseractEngine(settings.ocr).recognize(
+        png, tmp_path / "layer", dpi=300, pdf=True
+    )
+    assert layer_pdf is not None
+    return layer_pdf
+
+
 def test_bbox_layout_words_become_lines_with_pixel_boxes() -> None:
     lines = parse_bbox_layout(XHTML, scale=300 / 72)
     assert [w.text for w in lines[0].words] == ["Họ", "và", "tên:"]  # NFC
@@ -168,12 +179,7 @@ def test_searchable_pdf_text_layer_is_kept_without_ocr(
     tmp_path: Path, settings: Settings, certificate: SampleDocument
 ) -> None:
     """Tesseract's own searchable PDF carries an invisible, real text layer: it is reused."""
-    png = tmp_path / "page.png"
-    cv2.imwrite(str(png), _page_pixels(certificate))
-    _, layer_pdf = TesseractEngine(settings.ocr).recognize(
-        png, tmp_path / "layer", dpi=300, pdf=True
-    )
-    assert layer_pdf is not None
+    layer_pdf = _searchable_layer(tmp_path, settings, certificate)
     done = ocr_document(layer_pdf, tmp_path / "scratch", settings, engine=NoOcr())
     page = done.ocr.pages[0]
     assert done.source.has_text_layer
@@ -249,12 +255,7 @@ def test_owner_encrypted_pdf_with_a_text_layer_goes_through_end_to_end(
     tmp_path: Path, settings: Settings, certificate: SampleDocument
 ) -> None:
     """Opens without a password, restricts changes: the result and its searchable PDF are made."""
-    png = tmp_path / "page.png"
-    cv2.imwrite(str(png), _page_pixels(certificate))
-    _, layer_pdf = TesseractEngine(settings.ocr).recognize(
-        png, tmp_path / "layer", dpi=300, pdf=True
-    )
-    assert layer_pdf is not None
+    layer_pdf = _searchable_layer(tmp_path, settings, certificate)
     locked = tmp_path / "locked.pdf"
     with pikepdf.open(layer_pdf) as pdf:
         pdf.pages.append(pdf.pages[0])  # two pages: the searchable PDF must merge them

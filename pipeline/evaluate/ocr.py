@@ -11,8 +11,9 @@ import json
 import resource
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -184,8 +185,16 @@ def summarize(scores: Iterable[SampleScore]) -> Summary:
     )
 
 
-def by_profile(scores: Iterable[SampleScore]) -> dict[str, list[SampleScore]]:
-    groups: dict[str, list[SampleScore]] = {}
-    for item in scores:
-        groups.setdefault(item.profile, []).append(item)
+T = TypeVar("T")
+
+
+def grouped(items: Iterable[T], key: Callable[[T], str]) -> dict[str, list[T]]:
+    """Items by ``key``, each group in the items' order."""
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
     return groups
+
+
+def by_profile(scores: Iterable[SampleScore]) -> dict[str, list[SampleScore]]:
+    return grouped(scores, lambda s: s.profile)

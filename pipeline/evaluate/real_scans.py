@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from pipeline.evaluate.cer import CerScore, score, total
-from pipeline.evaluate.ocr import IMAGE_SUFFIXES, cpu_seconds
+from pipeline.evaluate.ocr import IMAGE_SUFFIXES, cpu_seconds, grouped
 from pipeline.runner import ocr_document
 from pipeline.tools import poppler, tesseract
 from schemas.errors import SohoaError
@@ -170,7 +170,4 @@ def summarize_real(scores: Iterable[RealScore]) -> RealSummary:
 
 
 def by_group(scores: Iterable[RealScore]) -> dict[str, list[RealScore]]:
-    groups: dict[str, list[RealScore]] = {}
-    for item in scores:
-        groups.setdefault(item.group, []).append(item)
-    return groups
+    return grouped(scores, lambda s: s.group)
