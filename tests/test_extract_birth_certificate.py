@@ -187,3 +187,14 @@ def test_name_containing_a_label_word() -> None:
     ex = run(CLEAN.replace("NGUYỄN VĂN CƯỜNG", "NGUYỄN NAM SINH"))
     assert ex.fields["father_name"].value == "NGUYỄN NAM SINH"
     assert ex.fields["father_birth_year"].value == "1994"
+
+
+def test_a_form_that_prints_no_registration_date_is_not_flagged_for_it() -> None:
+    """Some editions carry no "Ngày, tháng, năm đăng ký" line: nothing is missing there."""
+    unprinted = CLEAN.replace("Ngày, tháng, năm đăng ký: 20/03/2024", "")
+    result = extract(make_doc(unprinted), ReviewSettings(), today=TODAY)
+    assert result.value("registration_date") is None
+    assert not any(r.startswith("registration_date") for r in result.review_reasons)
+    blank = CLEAN.replace("Ngày, tháng, năm đăng ký: 20/03/2024", "Ngày, tháng, năm đăng ký:")
+    flagged = extract(make_doc(blank), ReviewSettings(), today=TODAY)
+    assert "registration_date:missing" in flagged.review_reasons

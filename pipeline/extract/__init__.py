@@ -47,13 +47,17 @@ def extract(
         type_confidence = 1.0
     rules = rules_for(doc_type)
     fields: dict[str, ExtractedField] = {}
+    labelled: frozenset[str] = frozenset()
     if rules is not None:
         lines = lines_of(ocr)
-        fields = resolve_all(rules, locate(lines, rules), lines, today)
+        located = locate(lines, rules)
+        labelled = located.labelled
+        fields = resolve_all(rules, located.values, lines, today)
         check_dates(rules, fields, today)
         decision.penalize(fields)
     checks, qr_reasons = qr_override.apply_card_qr(ocr, doc_type, fields, today)
-    reasons = decision.reasons(rules, doc_type, type_confidence, fields, review) + qr_reasons
+    reasons = decision.reasons(rules, doc_type, type_confidence, fields, review, labelled)
+    reasons += qr_reasons
     return Extraction(
         doc_type=doc_type,
         doc_type_confidence=round(type_confidence, 4),

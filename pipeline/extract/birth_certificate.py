@@ -74,6 +74,7 @@ RULES = DocRules(
             Kind.DATE,
             ("Ngày, tháng, năm đăng ký", "Ngày đăng ký"),
             required=True,
+            may_be_unprinted=True,
             patterns=(WRITTEN_DATE,),
             pick_last=True,
         ),

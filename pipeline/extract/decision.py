@@ -31,8 +31,13 @@ def reasons(
     doc_type_confidence: float,
     fields: dict[str, ExtractedField],
     settings: ReviewSettings,
+    labelled: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Every reason to send the extraction to review; empty when it can be trusted."""
+    """Every reason to send the extraction to review; empty when it can be trusted.
+
+    ``labelled``: the fields whose label is printed; a field some forms do not print
+    (``may_be_unprinted``) is missing only where its label is there.
+    """
     found: list[str] = []
     if rules is None:  # OTHER, unless a rule module was registered for it
         if doc_type_confidence < 1.0:
@@ -43,7 +48,7 @@ def reasons(
     for spec in rules.fields:
         f = fields.get(spec.name)
         if f is None:
-            if spec.required:
+            if spec.required and (spec.name in labelled or not spec.may_be_unprinted):
                 found.append(f"{spec.name}:missing")
             continue
         if spec.kind is Kind.NAME and f.valid and doubts(f.value):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.extract.match import Match, Phrase, find, phrase
 from pipeline.extract.normalize import normalize
@@ -264,7 +265,14 @@ def _pattern_values(lines: list[LineView], spec: FieldSpec) -> list[RawValue]:
     return found[::-1] if spec.pick_last else found
 
 
-def locate(lines: list[LineView], rules: DocRules) -> dict[str, list[RawValue]]:
+class Located(NamedTuple):
+    """Candidate raw values per field, and the fields whose label is printed on the page."""
+
+    values: dict[str, list[RawValue]]
+    labelled: frozenset[str]
+
+
+def locate(lines: list[LineView], rules: DocRules) -> Located:
     """Candidate raw values of every field of ``rules``, best first (reading order)."""
     table = _table(rules)
     per_line = [_line_hits(line, i, table) for i, line in enumerate(lines)]
@@ -279,4 +287,5 @@ def locate(lines: list[LineView], rules: DocRules) -> dict[str, list[RawValue]]:
     for spec in rules.fields:
         if not found[spec.name] and spec.patterns:
             found[spec.name] = _pattern_values(lines, spec)
-    return found
+    labelled = frozenset(hit.field.name for hits in per_line for hit in hits if hit.field)
+    return Located(found, labelled)

@@ -65,6 +65,8 @@ class FieldSpec:
     kind: Kind
     labels: tuple[LabelLike, ...] = ()
     required: bool = False
+    # Some editions of the form print no line for it: then its absence is no review reason.
+    may_be_unprinted: bool = False
     section: str | None = None
     next_line: bool = True
     max_lines: int = 1
