@@ -22,34 +22,34 @@ CLEAR_MARGIN = 0.5
 
 
 class Mark(NamedTuple):
-    """The engine weighed ``other`` where ``letter`` could stand, with this confidence."""
+    """A marked letter the engine weighed at one step, with its confidence."""
 
     letter: str
-    other: str
     confidence: float
-    settled: bool  # ``other`` came first, far ahead of the letter's other marks
+    settled: bool  # it came first, far ahead of the same letter's other marks there
 
 
 def proposed_marks(steps: Choices) -> list[Mark]:
-    """Every pair of same-letter readings the engine weighed at one step, both ways round:
-    the re-read may put first the mark the page's reading put second."""
+    """Every letter the engine weighed (first or not) at each step of the re-read."""
     found = []
     for options in steps:
         letters = [
             (c, p) for c, p in options if len(c) == 1 and c.isalpha() and p >= MIN_ALTERNATIVE
         ]
-        for char, _ in letters:
-            for other, confidence in letters:
-                if other == char or fold_marks(other) != fold_marks(char):
-                    continue
-                rivals = [
-                    p for c, p in letters if c != other and fold_marks(c) == fold_marks(other)
-                ]
-                settled = other == options[0][0] and all(
-                    p < CLEAR_MARGIN * confidence for p in rivals
-                )
-                found.append(Mark(char.upper(), other.upper(), confidence, settled))
+        for char, confidence in letters:
+            rivals = [p for c, p in letters if c != char and fold_marks(c) == fold_marks(char)]
+            settled = char == options[0][0] and all(p < CLEAR_MARGIN * confidence for p in rivals)
+            found.append(Mark(char.upper(), confidence, settled))
     return found
+
+
+def _re_marked(syllable: str, letter: str) -> list[str]:
+    """``syllable`` with one of its letters replaced by ``letter``, same letter, other marks."""
+    return [
+        syllable[:i] + letter + syllable[i + 1 :]
+        for i, char in enumerate(syllable)
+        if char != letter and fold_marks(char) == fold_marks(letter)
+    ]
 
 
 class NameChoice(NamedTuple):
@@ -70,13 +70,11 @@ def choose_name(value: str, steps: Choices) -> NameChoice | None:
             continue
         best: tuple[float, str, bool] | None = None
         for mark in marks:
-            if mark.letter not in syllable:
-                continue
-            candidate = syllable.replace(mark.letter, mark.other, 1)
-            if doubts(_in_place(candidate, index, len(syllables))):
-                continue
-            if best is None or mark.confidence > best[0]:
-                best = (mark.confidence, candidate, mark.settled)
+            for candidate in _re_marked(syllable, mark.letter):
+                if doubts(_in_place(candidate, index, len(syllables))):
+                    continue
+                if best is None or mark.confidence > best[0]:
+                    best = (mark.confidence, candidate, mark.settled)
         if best is None:
             return None
         chosen.append(best[1])
