@@ -47,6 +47,7 @@ def extraction_json(result: DocumentResult) -> dict[str, Any]:
             for page in result.ocr.pages
         ],
         "seconds": round(result.seconds, 2),
+        "problems": result.problems,  # e.g. the searchable PDF could not be built
         # Every page's OCR text, pages separated by form feed (as the .gt.txt truth files are).
         "text": "\f".join(page.text for page in result.ocr.pages),
     }
