@@ -6,9 +6,21 @@ import re
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
-DOSSIER_CODE_PATTERN = re.compile(r"^(?P<unit>[0-9A-Za-z.]+)-(?P<date>\d{6})-(?P<seq>\d{4})$")
+# The unit code is dot-separated letters and digits ("000.00.20.H12"): never "..", never a path.
+UNIT_CODE_PATTERN = r"[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*"
+DOSSIER_CODE_PATTERN = re.compile(
+    rf"^(?P<unit>{UNIT_CODE_PATTERN})-(?P<date>\d{{6}})-(?P<seq>\d{{4}})$"
+)
+# The longest value each context item may have: the index's column widths.
+MAX_LENGTHS = {
+    "dossier_code": 60,
+    "component": 200,
+    "procedure_code": 40,
+    "field": 120,
+    "unit_code": 40,
+}
 
 
 def parse_dossier_code(code: str) -> tuple[str, date, int]:
@@ -49,11 +61,44 @@ class DossierContext(BaseModel):
     unit_code: str = ""
     kind: DigitizationKind = DigitizationKind.COMPONENT
 
+    @field_validator("dossier_code", "component", "procedure_code", "field", "unit_code")
+    @classmethod
+    def _fits(cls, value: str, info: ValidationInfo) -> str:
+        """Checked here, not by the index: one overlong value must not stop a watcher pass."""
+        value = value.strip()
+        limit = MAX_LENGTHS[str(info.field_name)]
+        if len(value) > limit:
+            raise ValueError(f"dài {len(value)} ký tự, tối đa {limit} / longer than {limit}")
+        return value
+
     @field_validator("dossier_code")
     @classmethod
     def _valid_code(cls, value: str) -> str:
         parse_dossier_code(value)
-        return value.strip()
+        return value
+
+    @field_validator("component")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value:
+            raise ValueError("tên thành phần hồ sơ trống / empty component name")
+        return value
+
+    @model_validator(mode="after")
+    def _unit_of_the_code(self) -> DossierContext:
+        """The unit is the dossier code's own: all of its prefix or its last parts ("H12")."""
+        own = parse_dossier_code(self.dossier_code)[0]
+        unit = self.unit_code
+        if not unit:
+            return self
+        if not re.fullmatch(UNIT_CODE_PATTERN, unit):
+            raise ValueError(f"unit_code {unit!r} không phải mã đơn vị / not a unit code")
+        if unit != own and not own.endswith("." + unit):
+            raise ValueError(
+                f"unit_code {self.unit_code!r} khác đơn vị trong mã hồ sơ {own!r} / "
+                "differs from the dossier code's unit"
+            )
+        return self
 
     def resolved_unit(self) -> str:
         return self.unit_code or parse_dossier_code(self.dossier_code)[0]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -124,7 +125,11 @@ class DropWatcher:
         if full:
             self._next_rescan = now + self.settings.rescan_seconds
         for path in sorted(self._candidates(full)):
-            self._consider(path, report)
+            try:
+                self._consider(path, report)
+            except Exception:  # one file, whatever it does, never stops the pass
+                log.exception("lỗi khi xét %s, sẽ thử lại / will retry", _quoted(path))
+                self._hold[path] = self.clock() + self.settings.retry_seconds
         if self._recovered:
             try:
                 done, quarantined = self.finisher.finish()
@@ -162,6 +167,9 @@ class DropWatcher:
         if self.clock() < self._hold.get(path, 0.0):
             report.kept.append(rel.as_posix())
             return
+        if not_a_plain_file(path):
+            self._refuse(path, rel, report)
+            return
         verdict = self.tracker.observe(path)
         if verdict is Verdict.GONE:
             self._hold.pop(path, None)
@@ -178,6 +186,13 @@ class DropWatcher:
         self._hold[path] = self.clock() + self.settings.retry_seconds
         report.kept.append(rel.as_posix())
         log.warning("giữ lại %s trong thư mục quét (%s), sẽ thử lại", rel, error.code)
+
+    def _refuse(self, path: Path, rel: Path, report: PassReport) -> None:
+        """A link or a device is moved aside as it is: nothing it points to is read or stored."""
+        self._forget(path)
+        quarantine(self.layout, path, rel, reason_text(rel, NOT_A_FILE))
+        report.quarantined.append(rel.as_posix())
+        log.warning("cách ly %s: không phải tệp thường / not a regular file", _quoted(rel))
 
     def _reject_context(
         self, path: Path, rel: Path, error: InvalidDossierContext, report: PassReport
@@ -251,6 +266,28 @@ class DropWatcher:
             if observer is not None:
                 observer.stop()
                 observer.join(timeout=5)
+
+
+NOT_A_FILE = (
+    "Đây là liên kết (symlink) hoặc không phải tệp thường: sohoa không đọc tệp ở nơi khác qua "
+    "liên kết. Hãy chép chính tệp bản quét vào thư mục quét.\n"
+    "This is a link (symlink) or not a regular file: sohoa does not follow links. Copy the scan "
+    "file itself into the drop folder."
+)
+
+
+def not_a_plain_file(path: Path) -> bool:
+    """A symlink, or anything but a regular file (fifo, device); checked without following."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return False  # gone: the tracker says so
+    return not stat.S_ISREG(mode)
+
+
+def _quoted(path: Path) -> str:
+    """A path for a log line: quoted, so a newline in a file name cannot split the line."""
+    return repr(str(path))
 
 
 def _start_observer(watcher: DropWatcher) -> Any:
