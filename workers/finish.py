@@ -109,12 +109,12 @@ class Finisher:
             if state in _TO_DONE:
                 move_with_sidecar(path, self.layout.done, entry.rel)
                 done.append(entry.rel.as_posix())
-                log.info("xong %s (bản quét #%s)", entry.rel, entry.scan_id)
+                log.info("xong %r (bản quét #%s)", str(entry.rel), entry.scan_id)
             elif state in _TO_QUARANTINE:
                 reason = reason_text(entry.rel, message, entry.scan_id)
                 quarantine(self.layout, path, entry.rel, reason)
                 quarantined.append(entry.rel.as_posix())
-                log.warning("cách ly %s: %s", entry.rel, (message.splitlines() or ["?"])[0])
+                log.warning("cách ly %r: %s", str(entry.rel), (message.splitlines() or ["?"])[0])
             else:
                 due = self.queue.in_process and self.clock() >= entry.retry_at
                 if due and state and entry.scan_id not in rerun:

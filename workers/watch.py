@@ -185,7 +185,7 @@ class DropWatcher:
     def _keep(self, path: Path, rel: Path, error: SohoaError, report: PassReport) -> None:
         self._hold[path] = self.clock() + self.settings.retry_seconds
         report.kept.append(rel.as_posix())
-        log.warning("giữ lại %s trong thư mục quét (%s), sẽ thử lại", rel, error.code)
+        log.warning("giữ lại %s trong thư mục quét (%s), sẽ thử lại", _quoted(rel), error.code)
 
     def _refuse(self, path: Path, rel: Path, report: PassReport) -> None:
         """A link or a device is moved aside as it is: nothing it points to is read or stored."""
@@ -204,7 +204,7 @@ class DropWatcher:
             return
         quarantine(self.layout, path, rel, reason_text(rel, error.staff_message()))
         report.quarantined.append(rel.as_posix())
-        log.warning("cách ly %s: thông tin hồ sơ không hợp lệ (%s)", rel, error.detail)
+        log.warning("cách ly %s: thông tin hồ sơ không hợp lệ (%s)", _quoted(rel), error.detail)
 
     def _take(self, path: Path, root: Path, rel: Path, report: PassReport) -> None:
         try:
@@ -226,7 +226,7 @@ class DropWatcher:
             return
         except (OSError, SohoaError) as error:  # vanished, unreadable: look again later
             self._hold[path] = self.clock() + self.settings.retry_seconds
-            log.warning("chưa nhận được %s: %r", rel, error)
+            log.warning("chưa nhận được %s: %r", _quoted(rel), error)
             return
         self._forget(path)
         moved = move_with_sidecar(path, self.layout.processing, rel)
@@ -235,7 +235,7 @@ class DropWatcher:
         self.finisher.track(moved, receipt.scan_id, moved.relative_to(self.layout.processing))
         report.taken.append(rel.as_posix())
         dossier = context.dossier_code if context else "-"
-        log.info("đã nhận %s → bản quét #%d, hồ sơ %s", rel, receipt.scan_id, dossier)
+        log.info("đã nhận %s → bản quét #%d, hồ sơ %s", _quoted(rel), receipt.scan_id, dossier)
         if self.queue.in_process:
             for part in receipts[:-1]:
                 if part.needs_processing:
