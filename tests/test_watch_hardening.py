@@ -107,4 +107,3 @@ def test_symlinks_in_the_drop_folder_are_refused_not_followed(settings: Settings
     assert secret.read_text(encoding="utf-8") == "may-chu-noi-bo\n" and outside.is_file()
     with services.index.session() as session:
         assert session.scalars(select(Scan)).all() == []  # nothing stored, nothing OCR'd
-
