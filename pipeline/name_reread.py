@@ -26,12 +26,7 @@ def reread_doubted_names(
     extraction: Extraction, page_images: dict[int, Path], scratch: Path, settings: OcrSettings
 ) -> Extraction:
     """The extraction with each doubted name re-marked where the engine proposed a known name."""
-    config = tesseract.TesseractConfig(
-        cmd=settings.tesseract_cmd,
-        languages=settings.languages,
-        omp_thread_limit=settings.omp_thread_limit,
-        timeout_seconds=settings.page_timeout_seconds,
-    )
+    config = tesseract.config_for(settings)
     fields = dict(extraction.fields)
     reasons = list(extraction.review_reasons)
     for name, field in extraction.fields.items():

@@ -74,15 +74,7 @@ class TesseractEngine:
         return self._library
 
     def _config(self, dpi: int) -> tesseract.TesseractConfig:
-        s = self.settings
-        return tesseract.TesseractConfig(
-            cmd=s.tesseract_cmd,
-            languages=s.languages,
-            psm=s.psm,
-            dpi=dpi,
-            omp_thread_limit=s.omp_thread_limit,
-            timeout_seconds=s.page_timeout_seconds,
-        )
+        return tesseract.config_for(self.settings, dpi=dpi)
 
     def recognize(
         self, image_path: Path, out_base: Path, *, dpi: int, pdf: bool

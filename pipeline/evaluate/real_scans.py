@@ -95,20 +95,9 @@ def find_real_samples(
     return samples
 
 
-def _config(settings: Settings) -> tesseract.TesseractConfig:
-    ocr = settings.ocr
-    return tesseract.TesseractConfig(
-        cmd=ocr.tesseract_cmd,
-        languages=ocr.languages,
-        psm=3,
-        omp_thread_limit=ocr.omp_thread_limit,
-        timeout_seconds=ocr.page_timeout_seconds * 10,
-    )
-
-
 def plain_tesseract(path: Path, settings: Settings) -> str:
     """Tesseract alone on the file; a PDF's pages rendered at the settings' resolution."""
-    config = _config(settings)
+    config = tesseract.config_for(settings.ocr, psm=3, timeout_scale=10)
     if path.suffix.lower() != ".pdf":
         return tesseract.plain_text(path, config)
     info = poppler.pdf_info(path, poppler_path=settings.ocr.poppler_path)

@@ -18,6 +18,7 @@ import pytesseract
 
 from schemas.errors import OcrTimeout, PageFailed
 from schemas.ocr import Box, Line, Word
+from schemas.settings import OcrSettings
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,20 @@ class TesseractConfig:
     dpi: int = 300
     omp_thread_limit: int = 1
     timeout_seconds: float = 120.0
+
+
+def config_for(
+    settings: OcrSettings, *, dpi: int = 300, psm: int | None = None, timeout_scale: float = 1.0
+) -> TesseractConfig:
+    """The per-call parameters from the OCR settings (``psm`` None: the settings' own)."""
+    return TesseractConfig(
+        cmd=settings.tesseract_cmd,
+        languages=settings.languages,
+        psm=settings.psm if psm is None else psm,
+        dpi=dpi,
+        omp_thread_limit=settings.omp_thread_limit,
+        timeout_seconds=settings.page_timeout_seconds * timeout_scale,
+    )
 
 
 def _env(config: TesseractConfig) -> dict[str, str]:
