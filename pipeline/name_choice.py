@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from pipeline.names import doubts, fold_marks, place_of
+from pipeline.names import fold_marks, place_of, syllable_doubt
 from pipeline.tools.tesseract import Choices
 
 MIN_ALTERNATIVE = 0.05  # an alternative scored below this was not really considered
@@ -65,13 +65,14 @@ def choose_name(value: str, steps: Choices) -> NameChoice | None:
     chosen = []
     settled = True
     for index, syllable in enumerate(syllables):
-        if not doubts(_in_place(syllable, index, len(syllables))):
+        place = place_of(index, len(syllables))
+        if syllable_doubt(syllable, place) is None:
             chosen.append(syllable)
             continue
         best: tuple[float, str, bool] | None = None
         for mark in marks:
             for candidate in _re_marked(syllable, mark.letter):
-                if doubts(_in_place(candidate, index, len(syllables))):
+                if syllable_doubt(candidate, place) is not None:
                     continue
                 if best is None or mark.confidence > best[0]:
                     best = (mark.confidence, candidate, mark.settled)
@@ -80,14 +81,4 @@ def choose_name(value: str, steps: Choices) -> NameChoice | None:
         chosen.append(best[1])
         settled = settled and best[2]
     name = " ".join(chosen)
-    return NameChoice(name, settled) if name != value and not doubts(name) else None
-
-
-def _in_place(syllable: str, index: int, count: int) -> str:
-    """A stand-in name that puts ``syllable`` in the same place (surname, middle or given)."""
-    place = place_of(index, count)
-    if place == "surname":
-        return f"{syllable} VĂN AN"
-    if place == "middle":
-        return f"NGUYỄN {syllable} AN"
-    return syllable if count == 1 else f"NGUYỄN VĂN {syllable}"
+    return NameChoice(name, settled) if name != value else None

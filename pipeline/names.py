@@ -80,15 +80,16 @@ def _canonical(syllable: str) -> str:
     return unicodedata.normalize("NFC", syllable.lower())
 
 
-def _known(place: str) -> frozenset[str]:
-    if place == "surname":
-        return frozenset(SURNAMES)
-    return MIDDLE_NAMES if place == "middle" else GIVEN_NAMES
+_KNOWN: dict[str, frozenset[str]] = {
+    "surname": frozenset(SURNAMES),
+    "middle": MIDDLE_NAMES,
+    "given": GIVEN_NAMES,
+}
 
 
 def _by_letters(place: str) -> dict[str, set[str]]:
     table: dict[str, set[str]] = {}
-    for syllable in _known(place):
+    for syllable in _KNOWN[place]:
         table.setdefault(fold_marks(syllable), set()).add(syllable)
     return table
 
@@ -106,28 +107,31 @@ def place_of(index: int, count: int) -> str:
 def near_misses(syllable: str, place: str) -> set[str]:
     """Known name syllables of that place with the same letters and other marks."""
     word = _canonical(syllable)
-    if word in _known(place):
+    if word in _KNOWN[place]:
         return set()
     return _LETTERS[place].get(fold_marks(word), set()) - {word}
 
 
-def doubts(name: str) -> list[str]:
-    """Why a read name may be wrong: ``name.invalid_syllable``, ``name.near_miss``; [] if none.
+def syllable_doubt(syllable: str, place: str) -> str | None:
+    """Why one syllable in that place of a name may be misread, or None.
 
-    Middle syllables are also checked against given names (a middle name is often a given
+    A middle syllable is also checked against given names (a middle name is often a given
     one), and the reverse, so only a syllable no list knows, with a known neighbour, counts.
     """
+    if not is_syllable(syllable):
+        return "name.invalid_syllable"
+    word = _canonical(syllable)
+    places = (place,) if place == "surname" else ("middle", "given")
+    if any(word in _KNOWN[p] for p in places):
+        return None
+    return "name.near_miss" if any(near_misses(word, p) for p in places) else None
+
+
+def doubts(name: str) -> list[str]:
+    """Why a read name may be wrong: ``name.invalid_syllable``, ``name.near_miss``; [] if none."""
     syllables = name.split()
-    found: list[str] = []
-    for index, syllable in enumerate(syllables):
-        if not is_syllable(syllable):
-            found.append("name.invalid_syllable")
-            continue
-        place = place_of(index, len(syllables))
-        word = _canonical(syllable)
-        places = (place,) if place == "surname" else ("middle", "given")
-        if any(word in _known(p) for p in places):
-            continue
-        if any(near_misses(word, p) for p in places):
-            found.append("name.near_miss")
-    return sorted(set(found))
+    found = {
+        syllable_doubt(syllable, place_of(index, len(syllables)))
+        for index, syllable in enumerate(syllables)
+    }
+    return sorted(code for code in found if code is not None)
