@@ -141,7 +141,9 @@ def is_syllable(word: str) -> bool:
     return not (bare.endswith(_STOP_FINAL) and tone not in ("sắc", "nặng"))
 
 
-_MARKED = frozenset("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ")
+# Every Vietnamese letter that carries a mark (tone, ă â ê ô ơ ư, đ), lower case.
+MARKED_LETTERS = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+_MARKED = frozenset(MARKED_LETTERS)
 
 
 def has_marks(word: str) -> bool:

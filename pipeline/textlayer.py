@@ -18,13 +18,10 @@ import cv2
 import numpy as np
 from pydantic import BaseModel
 
-from pipeline.syllables import has_marks, is_syllable
+from pipeline.syllables import MARKED_LETTERS, has_marks, is_syllable
 from schemas.ocr import Box, Line, Word
 
-_VIETNAMESE = (
-    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
-    "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ"
-)
+_VIETNAMESE = MARKED_LETTERS + MARKED_LETTERS.upper()
 _TYPOGRAPHY = "“”‘’–—…•°№§«»·×"  # typographic marks a Word export may use
 PLAUSIBLE = frozenset(_VIETNAMESE + _TYPOGRAPHY)
 _CID = re.compile(r"\(cid:\d+\)")
