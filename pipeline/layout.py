@@ -136,15 +136,19 @@ def _zone_at(
         channel, end = narrowed, end + 1
     if end - seed < 2:
         return None  # one wide gap is a form's tab stop; columns need two rows that agree
+    splits = [_split_at(lines[i], channel) for i in range(seed, end)]
     while start > floor and _adjacent(lines[start - 1], lines[start]):
-        if _split_at(lines[start - 1], channel) is None:
+        split = _split_at(lines[start - 1], channel)
+        if split is None:
             break
         start -= 1
+        splits.insert(0, split)
     while end < len(lines) and _adjacent(lines[end - 1], lines[end]):
-        if _split_at(lines[end], channel) is None:
+        split = _split_at(lines[end], channel)
+        if split is None:
             break
         end += 1
-    splits = [_split_at(lines[i], channel) for i in range(start, end)]
+        splits.append(split)
     if any(s is None for s in splits):
         return None
     return start, end, [int(s) for s in splits if s is not None]
