@@ -61,6 +61,11 @@ def prune_empty_dirs(start: Path, stop: Path) -> None:
         current = current.parent
 
 
+def quoted(path: Path) -> str:
+    """A path for a log line: quoted, so a newline in a file name cannot split the line."""
+    return repr(str(path))
+
+
 def reason_text(rel: Path, message: str, scan_id: int | None = None) -> str:
     """What staff read in ``<file>.error.txt``: which file, when, why (both languages)."""
     lines = [f"Tệp / file: {rel.as_posix()}"]

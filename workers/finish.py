@@ -22,7 +22,14 @@ from pipeline.triage import sha256_file
 from schemas.errors import TransientError
 from schemas.records import ScanState
 from storage.index.tables import Scan
-from workers.filing import WorkLayout, move_with_sidecar, prune_empty_dirs, quarantine, reason_text
+from workers.filing import (
+    WorkLayout,
+    move_with_sidecar,
+    prune_empty_dirs,
+    quarantine,
+    quoted,
+    reason_text,
+)
 from workers.intake import scan_id_for
 from workers.maintenance import give_up_if_exhausted
 from workers.queues import JobQueue
@@ -109,12 +116,12 @@ class Finisher:
             if state in _TO_DONE:
                 move_with_sidecar(path, self.layout.done, entry.rel)
                 done.append(entry.rel.as_posix())
-                log.info("xong %r (bản quét #%s)", str(entry.rel), entry.scan_id)
+                log.info("xong %s (bản quét #%s)", quoted(entry.rel), entry.scan_id)
             elif state in _TO_QUARANTINE:
                 reason = reason_text(entry.rel, message, entry.scan_id)
                 quarantine(self.layout, path, entry.rel, reason)
                 quarantined.append(entry.rel.as_posix())
-                log.warning("cách ly %r: %s", str(entry.rel), (message.splitlines() or ["?"])[0])
+                log.warning("cách ly %s: %s", quoted(entry.rel), (message.splitlines() or ["?"])[0])
             else:
                 due = self.queue.in_process and self.clock() >= entry.retry_at
                 if due and state and entry.scan_id not in rerun:

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 
 from schemas.errors import InvalidDossierContext, SohoaError, TransientError
 from workers.context import context_for
-from workers.filing import WorkLayout, move_with_sidecar, quarantine, reason_text
+from workers.filing import WorkLayout, move_with_sidecar, quarantine, quoted, reason_text
 from workers.finish import Finisher
 from workers.intake import ingest_file, store_original
 from workers.maintenance import MaintenanceReport, requeue_lost_scans
@@ -128,7 +128,7 @@ class DropWatcher:
             try:
                 self._consider(path, report)
             except Exception:  # one file, whatever it does, never stops the pass
-                log.exception("lỗi khi xét %s, sẽ thử lại / will retry", _quoted(path))
+                log.exception("lỗi khi xét %s, sẽ thử lại / will retry", quoted(path))
                 self._hold[path] = self.clock() + self.settings.retry_seconds
         if self._recovered:
             try:
@@ -185,14 +185,14 @@ class DropWatcher:
     def _keep(self, path: Path, rel: Path, error: SohoaError, report: PassReport) -> None:
         self._hold[path] = self.clock() + self.settings.retry_seconds
         report.kept.append(rel.as_posix())
-        log.warning("giữ lại %s trong thư mục quét (%s), sẽ thử lại", _quoted(rel), error.code)
+        log.warning("giữ lại %s trong thư mục quét (%s), sẽ thử lại", quoted(rel), error.code)
 
     def _refuse(self, path: Path, rel: Path, report: PassReport) -> None:
         """A link or a device is moved aside as it is: nothing it points to is read or stored."""
         self._forget(path)
         quarantine(self.layout, path, rel, reason_text(rel, NOT_A_FILE))
         report.quarantined.append(rel.as_posix())
-        log.warning("cách ly %s: không phải tệp thường / not a regular file", _quoted(rel))
+        log.warning("cách ly %s: không phải tệp thường / not a regular file", quoted(rel))
 
     def _reject_context(
         self, path: Path, rel: Path, error: InvalidDossierContext, report: PassReport
@@ -204,7 +204,7 @@ class DropWatcher:
             return
         quarantine(self.layout, path, rel, reason_text(rel, error.staff_message()))
         report.quarantined.append(rel.as_posix())
-        log.warning("cách ly %s: thông tin hồ sơ không hợp lệ (%s)", _quoted(rel), error.detail)
+        log.warning("cách ly %s: thông tin hồ sơ không hợp lệ (%s)", quoted(rel), error.detail)
 
     def _take(self, path: Path, root: Path, rel: Path, report: PassReport) -> None:
         try:
@@ -226,7 +226,7 @@ class DropWatcher:
             return
         except (OSError, SohoaError) as error:  # vanished, unreadable: look again later
             self._hold[path] = self.clock() + self.settings.retry_seconds
-            log.warning("chưa nhận được %s: %r", _quoted(rel), error)
+            log.warning("chưa nhận được %s: %r", quoted(rel), error)
             return
         self._forget(path)
         moved = move_with_sidecar(path, self.layout.processing, rel)
@@ -235,7 +235,7 @@ class DropWatcher:
         self.finisher.track(moved, receipt.scan_id, moved.relative_to(self.layout.processing))
         report.taken.append(rel.as_posix())
         dossier = context.dossier_code if context else "-"
-        log.info("đã nhận %s → bản quét #%d, hồ sơ %s", _quoted(rel), receipt.scan_id, dossier)
+        log.info("đã nhận %s → bản quét #%d, hồ sơ %s", quoted(rel), receipt.scan_id, dossier)
         if self.queue.in_process:
             for part in receipts[:-1]:
                 if part.needs_processing:
@@ -283,11 +283,6 @@ def not_a_plain_file(path: Path) -> bool:
     except OSError:
         return False  # gone: the tracker says so
     return not stat.S_ISREG(mode)
-
-
-def _quoted(path: Path) -> str:
-    """A path for a log line: quoted, so a newline in a file name cannot split the line."""
-    return repr(str(path))
 
 
 def _start_observer(watcher: DropWatcher) -> Any:
