@@ -28,6 +28,7 @@ class DocumentScore(BaseModel):
     unflagged_wrong_ids: list[str] = Field(default_factory=list)
     unflagged_wrong: list[str] = Field(default_factory=list)  # any field, wrong and not flagged
     flagged_right: list[str] = Field(default_factory=list)  # right, yet a reason names it
+    readings: dict[str, str] = Field(default_factory=dict)  # wrong field -> what was read
 
 
 class AccuracySummary(BaseModel):
@@ -67,6 +68,7 @@ def score_document(
                 score.flagged_right.append(field_name)
         else:
             score.wrong.append(field_name)
+            score.readings[field_name] = found
             if not extraction.needs_review:
                 score.unflagged_wrong.append(field_name)
                 if field_name in ID_FIELDS:

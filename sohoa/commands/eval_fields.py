@@ -20,10 +20,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from pipeline.evaluate.fields import DocumentScore, score_document, summarize
+from pipeline.evaluate.fields import ID_FIELDS, DocumentScore, score_document, summarize
 from pipeline.runner import run_document
 from schemas.fields import Extraction
 from schemas.settings import Settings
+from schemas.vietnamese import mask_id_number
 
 log = logging.getLogger(__name__)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
@@ -109,8 +110,15 @@ def eval_fields(
     console.print(_summary_table(scores))
     if show_errors:
         for s in scores:
+            fields = truths[directory / s.name]["fields"]
             for name in (*s.wrong, *s.missing):
-                console.print(f"  {s.name}: {name} (cần kiểm tra={s.needs_review})")
+                found, expected = s.readings.get(name, "—"), fields[name]
+                if name in ID_FIELDS:
+                    found, expected = mask_id_number(found), mask_id_number(expected)
+                console.print(
+                    f"  {s.name}: {name} «{found}» ≠ «{expected}» (cần kiểm tra={s.needs_review})",
+                    soft_wrap=True,
+                )
             for name in s.flagged_right:
                 console.print(f"  {s.name}: {name} đúng nhưng bị gắn cờ / right but flagged")
     console.print(
