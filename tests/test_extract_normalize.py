@@ -87,6 +87,7 @@ def test_names_rejected(raw: str) -> None:
         ("NỮ", "Nữ"),
         ("Nu", "Nữ"),
         ("Nừ", "Nữ"),
+        ("NữỮ", "Nữ"),  # the hook read twice
         ("Nam / M", "Nam"),
         ("Female", "Nữ"),
         ("7 5ex: Nữ", "Nữ"),  # "/ Sex:" misread before the value

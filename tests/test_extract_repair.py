@@ -10,7 +10,7 @@ import pytest
 from pipeline.extract.repair import candidates, repair_confusions, repair_spaces
 from pipeline.extract.resolve import read
 from pipeline.extract.spec import Kind
-from pipeline.extract.validate import IdContext, id_number_issues
+from pipeline.extract.validate import IdContext, id_number_issues, value_issues
 
 TODAY = date(2025, 6, 1)
 
@@ -145,3 +145,41 @@ def test_names_are_never_repaired() -> None:
     reading = read(Kind.NAME, "NGUY3N VAN AN", lambda v: ["name.digits"] if "3" in v else [])
     assert reading.rank == 2
     assert reading.value == "NGUY3N VAN AN"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "rule"),
+    [
+        ("12I11/1971", "1971-11-12", "repair.slash"),
+        ("05/02!I2018", "2018-02-05", "repair.slash"),
+        ("22I12I2021", "2021-12-22", "repair.slash"),
+        ("04I07I11982", "1982-07-04", "repair.slash_digit"),
+        ("1410411964", "1964-04-14", "repair.slash_digit"),
+    ],
+)
+def test_date_slash_read_as_a_stroke_is_put_back(raw: str, expected: str, rule: str) -> None:
+    reading = read(Kind.DATE, raw, no_check)
+    assert (reading.value, reading.rank, reading.issues) == (expected, 1, [rule])
+
+
+def test_stroke_between_digit_groups_is_not_taken_for_a_one_first() -> None:
+    """12I11/1971 is 12/11/1971, not 12/1/1971 with the stroke and a 1 read as one slash."""
+    assert read(Kind.DATE, "12I11/1971", no_check).value == "1971-11-12"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "rule"),
+    [
+        ("82I2024", "82/2024", "repair.slash"),
+        ("255IXNTTHN", "255/XNTTHN", "repair.slash"),
+        ("17112018", "171/2018", "repair.slash_digit"),
+    ],
+)
+def test_registration_number_slash_put_back(raw: str, expected: str, rule: str) -> None:
+    reading = read(Kind.DOC_NUMBER, raw, lambda v: value_issues(Kind.DOC_NUMBER, v))
+    assert (reading.value, reading.rank, reading.issues) == (expected, 1, [rule])
+
+
+def test_plain_registration_numbers_stay_as_read() -> None:
+    for raw in ("171/2018", "12", "88/XNTTHN", "123456"):
+        assert read(Kind.DOC_NUMBER, raw, lambda v: value_issues(Kind.DOC_NUMBER, v)).rank == 0

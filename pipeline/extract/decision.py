@@ -8,6 +8,7 @@ they are doubtful or were repaired, required or not: a wrong ID number must neve
 
 from __future__ import annotations
 
+from pipeline.extract.repair import SLASH_DIGIT_RULE
 from pipeline.extract.spec import DocRules, Kind
 from pipeline.names import doubts
 from schemas.fields import DocType, ExtractedField
@@ -58,6 +59,9 @@ def reasons(
         if not f.valid:  # shown to staff and searched on: a value that fails checks is doubtful
             codes = [i for i in f.issues if not i.startswith("repair.")] or ["invalid"]
             found.extend(f"{spec.name}:{code}" for code in codes)
+            continue
+        if SLASH_DIGIT_RULE in f.issues:
+            found.append(f"{spec.name}:repaired")  # 171/2018 or 1711/2018: a person decides
             continue
         if not (spec.required or spec.kind is Kind.ID_NUMBER):
             continue

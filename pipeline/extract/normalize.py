@@ -85,7 +85,7 @@ def normalize_sex(raw: str) -> str | None:
     for word in words:  # the first known word: noise may precede it
         if word in ("nam", "male"):
             return "Nam"
-        if word in ("nu", "female"):
+        if word == "female" or re.fullmatch("nu+", word):  # NữỮ: a doubled letter, still Nữ
             return "Nữ"
     return None
 

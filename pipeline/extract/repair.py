@@ -1,8 +1,10 @@
 """Candidate readings of a digit field with Tesseract's usual confusions undone.
 
-Letters that look like digits (``O``→0, ``l``→1, ``S``→5, …) and spaces dropped into or between
-digit groups. Only *candidates*: the caller keeps one only if it then validates, and marks the
-field ``repaired`` with the rule, so a repair can never make a wrong value look clean.
+Letters that look like digits (``O``→0, ``l``→1, ``S``→5, …), spaces dropped into or between
+digit groups, and slashes read as a stroke (``12I11/1971``, ``82!2024``: Arial's and Times'
+upright slash at counter resolutions). Only *candidates*: the caller keeps one only if it then
+validates, and marks the field ``repaired`` with the rule, so a repair can never make a wrong
+value look clean.
 """
 
 from __future__ import annotations
@@ -20,6 +22,13 @@ CONFUSIONS: dict[str, str] = {
     "T": "7",
 }
 
+SLASH_DIGIT_RULE = "repair.slash_digit"
+"""A slash read as the digit 1: the one repair that cannot tell 171/2018 from 1711/2018."""
+
+_SLASH_STROKE = re.compile(r"(?<=\d)[Il|!]{1,2}(?=[\dA-ZĐ])")
+_SLASH_STROKE_AND_ONE = re.compile(r"(?<=\d)[Il|!]{1,2}1(?=\d)")
+_DATE_ONES = re.compile(r"(?<!\d)(\d{2})1(\d{2})1(\d{4})(?!\d)")
+_NUMBER_ONE_YEAR = re.compile(r"(?<![\d/])(\d{1,5})1((?:19|20)\d\d)(?![\d/])")
 _CHUNK = re.compile(r"[^\s/.\-:,;]+")
 _DIGITISH = frozenset("0123456789") | frozenset(CONFUSIONS)
 
@@ -53,9 +62,29 @@ def repair_spaces(text: str) -> str:
     return re.sub(r"(?<=\d)\s+(?=\d)", "", text)
 
 
+def repair_slashes(text: str) -> list[tuple[str, str]]:
+    """Readings with a slash put back where a stroke or a ``1`` stood between digit groups.
+
+    Plain strokes first (``12I11/1971`` → ``12/11/1971``); a stroke read as ``I1``, or a bare
+    ``1`` in a date or a number/year, only after (those carry `SLASH_DIGIT_RULE`).
+    """
+    found: list[tuple[str, str]] = []
+    stroked = _SLASH_STROKE.sub("/", text)
+    if stroked != text:
+        found.append((stroked, "repair.slash"))
+    both = _SLASH_STROKE.sub("/", _SLASH_STROKE_AND_ONE.sub("/", text))
+    if both not in (text, stroked):
+        found.append((both, SLASH_DIGIT_RULE))
+    for rx, slashed in ((_DATE_ONES, r"\1/\2/\3"), (_NUMBER_ONE_YEAR, r"\1/\2")):
+        fixed = rx.sub(slashed, text, count=1)
+        if fixed != text:
+            found.append((fixed, SLASH_DIGIT_RULE))
+    return found
+
+
 def candidates(raw: str) -> list[tuple[str, str]]:
     """(repaired text, rule) pairs to try in order; the rule goes into the field's issues."""
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str]] = repair_slashes(raw)
     spaced = repair_spaces(raw)
     if spaced != raw:
         found.append((spaced, "repair.spaces"))

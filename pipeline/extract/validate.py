@@ -70,12 +70,23 @@ def id_number_issues(value: str, ctx: IdContext, today: date) -> list[str]:
     return issues
 
 
+_SLASH_LOOKALIKE = re.compile(r"\d[Il|!]")
+_LONGEST_BARE_NUMBER = 7
+"""Registration numbers are printed number/year or number/symbol; seven bare digits are a
+number and year whose slash was misread."""
+
+
 def value_issues(kind: Kind, value: str) -> list[str]:
     """Checks on a value alone, for kinds other than ID numbers."""
     if kind is Kind.NAME and any(c.isdigit() for c in value):
         return ["name.digits"]
-    if kind is Kind.DOC_NUMBER and not value[:1].isdigit():
-        return ["doc_number.unparsed"]
+    if kind is Kind.DOC_NUMBER:
+        if not value[:1].isdigit():
+            return ["doc_number.unparsed"]
+        if _SLASH_LOOKALIKE.search(value):
+            return ["doc_number.lookalike"]  # 82I2024: a stroke between digits is a slash
+        if value.isdigit() and len(value) >= _LONGEST_BARE_NUMBER:
+            return ["doc_number.no_separator"]  # 17112018: number/year with its slash lost
     return []
 
 
