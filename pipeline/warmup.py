@@ -1,10 +1,10 @@
 """Run the pipeline once on a small made-up page so that a forking worker starts warm.
 
 rq forks a work horse per job: whatever the first run of the pipeline sets up lazily (the
-document-type rule modules, NumPy's random generator, Pillow's plugins, the phrase caches) would
-otherwise be set up again in every horse and thrown away with it. Done in the parent before it
-takes work, every horse inherits it. It also proves the OCR engine answers before the worker
-advertises itself.
+document-type rule modules, NumPy's random generator, Pillow's plugins, the phrase caches, the
+gazetteer of places) would otherwise be set up again in every horse and thrown away with it.
+Done in the parent before it takes work, every horse inherits it. It also proves the OCR engine
+answers before the worker advertises itself.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from pipeline.ocr import OcrEngine
+from pipeline.places import known_units
 from pipeline.runner import run_document
 from schemas.settings import Settings
 
@@ -35,6 +36,7 @@ def warm_page(path: Path) -> Path:
 def warm_up(settings: Settings, engine: OcrEngine) -> float:
     """Process the made-up page end to end (nothing is stored); the seconds it took."""
     started = time.perf_counter()
+    known_units()  # the gazetteer is read once, here, not in every work horse
     with tempfile.TemporaryDirectory(prefix="sohoa-warmup-") as tmp:
         page = warm_page(Path(tmp) / "warm.png")
         run_document(page, Path(tmp) / "work", settings, engine)

@@ -174,3 +174,14 @@ def test_a_name_read_with_a_doubtful_mark_goes_to_review_with_a_vietnamese_reaso
     assert "dấu" in describe("full_name:name_uncertain")
     clean = extract(make_doc(birth.CLEAN), REVIEW, today=TODAY)
     assert not any(r.endswith("name_uncertain") for r in clean.review_reasons)
+
+
+def test_a_place_read_with_a_wrong_mark_goes_to_review_with_a_vietnamese_reason() -> None:
+    """Tân Lập read as Tân Lâp: a known commune's letters with other marks."""
+    misread = card.CARD_2021.replace("Xã Tân Lập", "Xã Tân Lâp")
+    result = extract(make_doc(misread), REVIEW, today=TODAY)
+    assert result.value("place_of_origin") == "Xã Tân Lâp, Đan Phượng, Hà Nội"
+    assert result.needs_review and "place_of_origin:place_uncertain" in result.review_reasons
+    assert "địa danh" in describe("place_of_origin:place_uncertain")
+    clean = extract(make_doc(card.CARD_2021), REVIEW, today=TODAY)
+    assert not any(r.endswith("place_uncertain") for r in clean.review_reasons)

@@ -57,7 +57,7 @@ RULES = DocRules(
         FieldSpec("sex", Kind.SEX, ("Giới tính",), section=MAIN),
         FieldSpec("ethnicity", Kind.TEXT, ("Dân tộc",), section=MAIN),
         FieldSpec("nationality", Kind.TEXT, ("Quốc tịch",), section=MAIN),
-        FieldSpec("place_of_birth", Kind.TEXT, ("Nơi sinh",), section=MAIN, max_lines=2),
+        FieldSpec("place_of_birth", Kind.PLACE, ("Nơi sinh",), section=MAIN, max_lines=2),
         FieldSpec("id_number", Kind.ID_NUMBER, ("Số định danh cá nhân",), section=MAIN),
         FieldSpec("mother_name", Kind.NAME, MOTHER_NAMES + NAME_LABELS, section="mother"),
         FieldSpec("mother_birth_year", Kind.YEAR, BIRTH_YEAR_LABELS, section="mother"),
@@ -65,7 +65,7 @@ RULES = DocRules(
         FieldSpec("father_birth_year", Kind.YEAR, BIRTH_YEAR_LABELS, section="father"),
         FieldSpec(
             "registration_place",
-            Kind.TEXT,
+            Kind.PLACE,
             ("Nơi đăng ký khai sinh", "Nơi đăng ký"),
             max_lines=2,
         ),

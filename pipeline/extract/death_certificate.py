@@ -43,7 +43,7 @@ RULES = DocRules(
             ),
             required=True,
         ),
-        FieldSpec("place_of_death", Kind.TEXT, ("Nơi chết",), max_lines=2),
+        FieldSpec("place_of_death", Kind.PLACE, ("Nơi chết",), max_lines=2),
         FieldSpec(
             "registration_date",
             Kind.DATE,

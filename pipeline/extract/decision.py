@@ -11,6 +11,7 @@ from __future__ import annotations
 from pipeline.extract.repair import SLASH_DIGIT_RULE
 from pipeline.extract.spec import DocRules, Kind
 from pipeline.names import doubts
+from pipeline.places import doubts as place_doubts
 from schemas.fields import DocType, ExtractedField
 from schemas.settings import ReviewSettings
 
@@ -55,6 +56,9 @@ def reasons(
         if spec.kind is Kind.NAME and f.valid and doubts(f.value):
             # A wrong mark in a name breaks finding the citizen again: never trusted silently.
             found.append(f"{spec.name}:name_uncertain")
+            continue
+        if spec.kind is Kind.PLACE and f.valid and place_doubts(f.value):
+            found.append(f"{spec.name}:place_uncertain")  # Kiêu Ky for Kiêu Kỵ: found by place
             continue
         if not f.valid:  # shown to staff and searched on: a value that fails checks is doubtful
             codes = [i for i in f.issues if not i.startswith("repair.")] or ["invalid"]
@@ -111,6 +115,7 @@ CODES_VI: dict[str, str] = {
     "missing": "thiếu thông tin bắt buộc",
     "low_confidence": "chữ nhận dạng không rõ, cần kiểm tra",
     "name_uncertain": "dấu của tên có thể bị đọc nhầm, cần đối chiếu bản gốc",
+    "place_uncertain": "địa danh có thể bị đọc sai dấu, cần đối chiếu bản gốc",
     "repaired": "đã sửa ký tự nhận dạng nhầm, cần đối chiếu bản gốc",
     "invalid": "giá trị không hợp lệ",
     "unrecognized": "không nhận diện được loại giấy tờ",

@@ -53,13 +53,13 @@ RULES = DocRules(
         FieldSpec("nationality", Kind.TEXT, ("Quốc tịch", "Nationality")),
         FieldSpec(
             "place_of_origin",
-            Kind.TEXT,
+            Kind.PLACE,
             ("Quê quán", "Nguyên quán", "Place of origin"),
             max_lines=2,
         ),
         FieldSpec(
             "place_of_residence",
-            Kind.TEXT,
+            Kind.PLACE,
             (
                 "Nơi thường trú",
                 "Nơi ĐKHK thường trú",

@@ -32,7 +32,7 @@ RULES = DocRules(
         ),
         FieldSpec("sex", Kind.SEX, ("Giới tính",)),
         FieldSpec("id_number", Kind.ID_NUMBER, ("Số định danh cá nhân", "Giấy tờ tùy thân")),
-        FieldSpec("place_of_residence", Kind.TEXT, ("Nơi cư trú", "Nơi thường trú"), max_lines=2),
+        FieldSpec("place_of_residence", Kind.PLACE, ("Nơi cư trú", "Nơi thường trú"), max_lines=2),
         FieldSpec(
             "marital_status", Kind.TEXT, ("Tình trạng hôn nhân",), required=True, max_lines=2
         ),

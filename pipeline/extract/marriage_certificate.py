@@ -58,7 +58,7 @@ RULES = DocRules(
         *_person("wife", WIFE_NAMES),
         FieldSpec(
             "registration_place",
-            Kind.TEXT,
+            Kind.PLACE,
             ("Nơi đăng ký kết hôn", "Nơi đăng ký"),
             max_lines=2,
         ),

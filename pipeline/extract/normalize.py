@@ -128,6 +128,7 @@ NORMALIZERS = {
     Kind.SEX: normalize_sex,
     Kind.YEAR: normalize_year,
     Kind.TEXT: normalize_text,
+    Kind.PLACE: normalize_text,
     Kind.DOC_NUMBER: normalize_doc_number,
 }
 

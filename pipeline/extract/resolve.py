@@ -77,7 +77,7 @@ def _to_field(
     spec: FieldSpec, raw: RawValue, reading: Reading, lines: list[LineView]
 ) -> ExtractedField:
     words = [w for li, s, e in raw.parts for w in lines[li].words_in(s, e)]
-    confidence = words_confidence(words, mean=spec.kind is Kind.TEXT)
+    confidence = words_confidence(words, mean=spec.kind in (Kind.TEXT, Kind.PLACE))
     if reading.rank == 1:
         confidence *= REPAIR_FACTOR
     return ExtractedField(

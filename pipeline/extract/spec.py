@@ -26,6 +26,7 @@ class Kind(StrEnum):
     SEX = "sex"
     YEAR = "year"
     TEXT = "text"
+    PLACE = "place"  # text naming wards, districts, provinces: its marks are checked
     DOC_NUMBER = "doc_number"
 
 

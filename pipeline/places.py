@@ -1,0 +1,121 @@
+"""Vietnam's administrative units, to doubt a place that was read with a wrong mark.
+
+A place field ("Xã Kiêu Kỵ, huyện Gia Lâm, thành phố Hà Nội") fails the way names do: OCR drops
+or swaps a mark (Kiêu Ky, Hoäng Hóa) and the text still looks right. Ward, district and province
+names come from the dataset bundled in the ``vietnamadminunits`` package (MIT; the 63-province
+units as they stood before the 2025 merger and the 34-province units after it), read from its
+SQLite file without importing the package, whose parser pulls in shapely. A part of an address
+whose letters are a known unit's but whose marks are not is doubted; a part no list knows (a
+hamlet, a street) is only checked for letters Vietnamese does not have.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+from pipeline.names import fold_marks
+from pipeline.syllables import is_syllable, split_tone
+
+_UNIT_TYPES = (
+    "thanh pho",
+    "thi tran",
+    "thi xa",
+    "phuong",
+    "huyen",
+    "quan",
+    "tinh",
+    "xa",
+    "tp.",
+    "tp",
+)
+"""Unit words before a name, as folded letters, longest first (read marks may be wrong)."""
+
+_QUERIES = (
+    "SELECT provinceShort, districtShort, wardShort FROM admin_units_legacy",
+    "SELECT provinceShort, wardShort, NULL FROM admin_units",
+)
+
+Spelling = tuple[tuple[str, str], ...]
+"""Each syllable as (letters, tone): the same for both tone placements (Hòa, Hoà)."""
+
+
+def dataset_path() -> Path | None:
+    """The bundled SQLite file, found without importing the package; None if not installed."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db"
+    return path if path.is_file() else None
+
+
+def spelling(name: str) -> Spelling:
+    return tuple(split_tone(word) for word in name.split())
+
+
+def letters(name: str) -> str:
+    return " ".join(fold_marks(word) for word in name.split())
+
+
+@cache
+def known_units() -> dict[str, frozenset[Spelling]]:
+    """Unit names by their bare letters, with every spelling the dataset has for them."""
+    path = dataset_path()
+    if path is None:
+        return {}
+    table: dict[str, set[Spelling]] = {}
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        for query in _QUERIES:
+            for row in db.execute(query):
+                for name in row:
+                    if name:
+                        table.setdefault(letters(name), set()).add(spelling(name))
+    return {key: frozenset(spellings) for key, spellings in table.items()}
+
+
+def _without_unit_type(part: str) -> str:
+    words = part.split()
+    folded = [fold_marks(word) for word in words]
+    for unit in _UNIT_TYPES:
+        size = len(unit.split())
+        if len(words) > size and " ".join(folded[:size]) == unit:
+            return " ".join(words[size:])
+    return part
+
+
+@cache
+def unit_words() -> frozenset[tuple[str, str]]:
+    """Every word of a unit name, as spelled: Đắk, Krông, Pắc are not syllables, yet real."""
+    return frozenset(word for spellings in known_units().values() for s in spellings for word in s)
+
+
+def _foreign_letters(word: str) -> bool:
+    """A word with a non-ASCII letter that neither a syllable nor a unit name spells (Hoäng)."""
+    return (
+        any(ord(c) > 127 for c in word)
+        and not is_syllable(word)
+        and split_tone(word) not in unit_words()
+    )
+
+
+def part_doubt(part: str) -> str | None:
+    """Why one comma-separated part of an address may be misread, or None."""
+    words = [w.strip(".") for w in part.split()]
+    if any(_foreign_letters(w) for w in words if w.isalpha()):
+        return "place.invalid_syllable"
+    if any(c.isdigit() for c in part):
+        return None  # a house number or a street: not an administrative unit
+    name = unicodedata.normalize("NFC", _without_unit_type(part))
+    spellings = known_units().get(letters(name))
+    if spellings and spelling(name) not in spellings:
+        return "place.near_miss"
+    return None
+
+
+def doubts(place: str) -> list[str]:
+    """Why a read place may be wrong: ``place.invalid_syllable``, ``place.near_miss``."""
+    found = {part_doubt(part) for part in place.split(",") if part.strip()}
+    return sorted(code for code in found if code is not None)
