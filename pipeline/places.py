@@ -76,9 +76,18 @@ def known_units() -> dict[str, frozenset[Spelling]]:
     return {key: frozenset(spellings) for key, spellings in table.items()}
 
 
+_COUNCIL = ("uy ban nhan dan", "ubnd")
+"""The body before a unit in a registration place: "Ủy ban nhân dân xã Kiêu Kỵ"."""
+
+
 def _without_unit_type(part: str) -> str:
     words = part.split()
     folded = [fold_marks(word) for word in words]
+    for council in _COUNCIL:
+        size = len(council.split())
+        if len(words) > size and " ".join(folded[:size]) == council:
+            words, folded = words[size:], folded[size:]
+            break
     for unit in _UNIT_TYPES:
         size = len(unit.split())
         if len(words) > size and " ".join(folded[:size]) == unit:

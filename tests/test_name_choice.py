@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.name_choice import choose_name, proposed_marks
+from pipeline.name_choice import choose_name, combined, proposed_marks
 from pipeline.tools.tesseract import Choices, TesseractConfig, character_choices
 from sohoa.samples import COUNTER, degrade
 from sohoa.samples.fonts import load_font
@@ -72,3 +72,19 @@ def test_tesseract_lists_its_choices_per_step(tmp_path: Path) -> None:
     assert "NGUY" in best and "HU" in best
     assert all(0.0 <= c <= 1.0 for options in steps for _, c in options)
     assert all(options == sorted(options, key=lambda o: -o[1]) for options in steps)
+
+
+def test_a_letter_may_take_its_two_marks_from_two_proposals() -> None:
+    """The engine saw Ê (circumflex) and Ẽ (tilde) at one step, never Ễ: NGUYỄN is still found,
+    and stays in review, since no single proposal was it."""
+    steps = _steps("NGUYÊN HOÀNG SƠN", {"Ê": ("Ẽ", 0.2)})
+    assert ("Ễ", 0.2, False) in proposed_marks(steps)
+    assert choose_name("NGUYÊN HOÀNG SƠN", steps) == ("NGUYỄN HOÀNG SƠN", False)
+
+
+def test_only_a_vowel_mark_and_a_tone_combine() -> None:
+    """Two tones (É, Ẽ) or a marked vowel with another vowel mark make no letter."""
+    assert combined("Ê", "Ẽ") == "Ễ"
+    assert combined("É", "Ẽ") is None
+    assert combined("Ê", "Ơ") is None
+    assert combined("Ê", "Ế") is None  # the tone's letter carries a vowel mark itself

@@ -38,6 +38,8 @@ def test_places_as_printed_are_not_doubted(place: str) -> None:
         ("Xã Kiêu Ky, Gia Lâm, Hà Nội", "place.near_miss"),
         ("Xóm Nam, Hoằng Quang, Hoằng Hóa, Thanh Hoả", "place.near_miss"),
         ("huyện Gia Lam, thành phố Hà Nội", "place.near_miss"),
+        ("Ủy ban nhân dân xã Kiêu Ky, huyện Gia Lâm, thành phố Hà Nội", "place.near_miss"),
+        ("UBND xã Kiêu Ky, huyện Gia Lâm", "place.near_miss"),
         ("Xóm Nam, Hoằng Quang, Hoäng Hóa, Thanh Hóa", "place.invalid_syllable"),
     ],
 )
