@@ -185,3 +185,13 @@ def test_a_place_read_with_a_wrong_mark_goes_to_review_with_a_vietnamese_reason(
     assert "địa danh" in describe("place_of_origin:place_uncertain")
     clean = extract(make_doc(card.CARD_2021), REVIEW, today=TODAY)
     assert not any(r.endswith("place_uncertain") for r in clean.review_reasons)
+
+
+def test_an_optional_field_read_at_low_confidence_goes_to_review() -> None:
+    """The registration number is not required, but one read at 0.03 is a guess."""
+    from tests import test_extract_marriage_certificate as marriage
+
+    result = extract(make_doc(marriage.CLEAN, word_conf={"45/2023": 0.03}), REVIEW, today=TODAY)
+    assert result.value("registration_number") == "45/2023"
+    assert "registration_number:low_confidence" in result.review_reasons
+    assert result.needs_review

@@ -67,9 +67,8 @@ def reasons(
         if SLASH_DIGIT_RULE in f.issues:
             found.append(f"{spec.name}:repaired")  # 171/2018 or 1711/2018: a person decides
             continue
-        if not (spec.required or spec.kind is Kind.ID_NUMBER):
-            continue
         if f.confidence < settings.min_field_confidence:
+            # Optional fields too: a registration number read at 0.03 is a guess, not a value.
             found.append(f"{spec.name}:low_confidence")
         elif f.repaired and spec.kind is Kind.ID_NUMBER:
             # The six random digits carry no check digit: a repaired one may be wrong yet valid.
