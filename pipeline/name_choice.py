@@ -6,8 +6,10 @@ name model doubts (``pipeline.names``), the name's own box is read again with th
 listed, and a doubted syllable takes another mark only when the engine proposed that very
 letter with that mark and the result is a known name syllable in its place. A letter's two
 marks may come from two proposals at the same step (Ê first, Ẽ fourth: the engine saw both the
-circumflex and the tilde of Ễ); such a letter is never settled. The name stays in review unless
-the re-read put the chosen mark first, far ahead of the others.
+circumflex and the tilde of Ễ); such a letter is never settled. The name leaves review only
+when the chosen mark scored near the step's first choice and no close rival mark would make a
+known name too: Ê beside Ễ in NGUYỄN is no rival, since no one is named NGUYÊN; Ư beside U in
+THU is one, since THƯ is a name as well.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from pipeline.names import fold_marks, place_of, syllable_doubt
 from pipeline.tools.tesseract import Choices
 
 MIN_ALTERNATIVE = 0.05  # an alternative scored below this was not really considered
-# A chosen mark is settled when the re-read put it first and every other mark of that letter
-# scored under this share of it; otherwise it had a close competitor and a person decides.
+# A chosen mark is settled when no other mark of that letter, scored at this share of it or
+# more, would also make a known name (NGUYÊN beside NGUYỄN is no rival: no one is named so),
+# and the engine scored it at least this share of its first choice at that step.
 CLEAR_MARGIN = 0.5
-
+MIN_SHARE_OF_FIRST = 0.5
 
 _VOWEL_MARKS = frozenset("\u0302\u0306\u031b")  # circumflex, breve, horn: â ă ơ
 _TONE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323")
@@ -42,11 +45,13 @@ def combined(vowel_from: str, tone_from: str) -> str | None:
 
 
 class Mark(NamedTuple):
-    """A marked letter the engine weighed at one step, with its confidence."""
+    """A marked letter the engine weighed at one step, with what else it weighed there."""
 
     letter: str
     confidence: float
-    settled: bool  # it came first, far ahead of the same letter's other marks there
+    first: float  # the confidence of the step's first choice
+    rivals: tuple[tuple[str, float], ...]  # the same letter with other marks, at that step
+    combined: bool = False  # made from two proposals: never settled
 
 
 def proposed_marks(steps: Choices) -> list[Mark]:
@@ -54,19 +59,23 @@ def proposed_marks(steps: Choices) -> list[Mark]:
     found = []
     for options in steps:
         letters = [
-            (c, p) for c, p in options if len(c) == 1 and c.isalpha() and p >= MIN_ALTERNATIVE
+            (c.upper(), p)
+            for c, p in options
+            if len(c) == 1 and c.isalpha() and p >= MIN_ALTERNATIVE
         ]
+        first = options[0][1]
         for char, confidence in letters:
-            rivals = [p for c, p in letters if c != char and fold_marks(c) == fold_marks(char)]
-            settled = char == options[0][0] and all(p < CLEAR_MARGIN * confidence for p in rivals)
-            found.append(Mark(char.upper(), confidence, settled))
+            rivals = tuple(
+                (c, p) for c, p in letters if c != char and fold_marks(c) == fold_marks(char)
+            )
+            found.append(Mark(char, confidence, first, rivals))
         seen = {c for c, _ in letters}
         for a, pa in letters:
             for b, pb in letters:
                 both = combined(a, b) if fold_marks(a) == fold_marks(b) else None
                 if both is not None and both not in seen:
                     seen.add(both)
-                    found.append(Mark(both.upper(), min(pa, pb), False))
+                    found.append(Mark(both, min(pa, pb), first, (), combined=True))
     return found
 
 
@@ -77,6 +86,20 @@ def _re_marked(syllable: str, letter: str) -> list[str]:
         for i, char in enumerate(syllable)
         if char != letter and fold_marks(char) == fold_marks(letter)
     ]
+
+
+def _settles(mark: Mark, candidate: str, place: str) -> bool:
+    """Whether ``mark`` decides ``candidate`` clearly: scored near the step's first choice and
+    no close rival mark would make a known name syllable there as well."""
+    if mark.combined or mark.confidence < MIN_SHARE_OF_FIRST * mark.first:
+        return False
+    for rival, confidence in mark.rivals:
+        if confidence < CLEAR_MARGIN * mark.confidence:
+            continue
+        for other in _re_marked(candidate, rival):
+            if syllable_doubt(other, place) is None:  # same letters: None means a known name
+                return False
+    return True
 
 
 class NameChoice(NamedTuple):
@@ -102,7 +125,7 @@ def choose_name(value: str, steps: Choices) -> NameChoice | None:
                 if syllable_doubt(candidate, place) is not None:
                     continue
                 if best is None or mark.confidence > best[0]:
-                    best = (mark.confidence, candidate, mark.settled)
+                    best = (mark.confidence, candidate, _settles(mark, candidate, place))
         if best is None:
             return None
         chosen.append(best[1])
