@@ -102,6 +102,17 @@ def _settles(mark: Mark, candidate: str, place: str) -> bool:
     return True
 
 
+def _undoubled(syllable: str) -> list[str]:
+    """``syllable`` without one of two neighbouring letters that differ only in marks: the
+    engine read one printed letter twice (LÂẦM for LÂM)."""
+    return [
+        syllable[:i] + syllable[i + 1 :]
+        for i in range(len(syllable))
+        if (i + 1 < len(syllable) and fold_marks(syllable[i]) == fold_marks(syllable[i + 1]))
+        or (i > 0 and fold_marks(syllable[i]) == fold_marks(syllable[i - 1]))
+    ]
+
+
 class NameChoice(NamedTuple):
     name: str
     settled: bool  # every changed mark was the re-read's clear first choice
@@ -126,6 +137,9 @@ def choose_name(value: str, steps: Choices) -> NameChoice | None:
                     continue
                 if best is None or mark.confidence > best[0]:
                     best = (mark.confidence, candidate, _settles(mark, candidate, place))
+        if best is None:  # a letter read twice; one reading is dropped, never settled
+            known = [c for c in _undoubled(syllable) if syllable_doubt(c, place) is None]
+            best = (0.0, known[0], False) if len(set(known)) == 1 else None
         if best is None:
             return None
         chosen.append(best[1])

@@ -102,3 +102,9 @@ def test_only_a_vowel_mark_and_a_tone_combine() -> None:
     assert combined("É", "Ẽ") is None
     assert combined("Ê", "Ơ") is None
     assert combined("Ê", "Ế") is None  # the tone's letter carries a vowel mark itself
+
+
+def test_a_letter_read_twice_is_read_once_and_stays_in_review() -> None:
+    """LÂẦM: the engine read the one Â twice; LÂM is the only known name left by dropping one."""
+    assert choose_name("PHẠM GIA LÂẦM", _steps("PHẠM GIA LÂẦM", {})) == ("PHẠM GIA LÂM", False)
+    assert choose_name("PHẠM GIA LAAM", _steps("PHẠM GIA LAAM", {})) is None  # LAM is no name
