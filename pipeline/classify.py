@@ -1,14 +1,19 @@
-"""Which kind of civil document an OCR tree is, from its title and key phrases.
+"""Which kind of document an OCR tree is; ``other`` when the evidence is not strong.
 
-Each document type declares its titles and phrases in its rule module; they are searched with
-the same fuzzy matcher as labels (accent-folded, a few wrong letters tolerated). A title on a
-line of its own counts most, more again near the top of a page where titles are printed; every
-other phrase (or a title quoted inside a sentence) adds a little. Confidence is high only
-when one type clearly outscores the rest.
+Each civil or component type declares its titles and phrases in its rule module; they are
+searched with the same fuzzy matcher as labels (accent-folded, a few wrong letters tolerated).
+A type is a candidate only with strong evidence: its title on a line of its own **and** at least
+``MIN_PHRASES`` of its phrases; a letter quoting "Giấy khai sinh" or a table headed "Ngày, tháng,
+năm sinh" is no birth certificate. Without a candidate, the Decree 30 layout (number and symbol,
+motto, kind title or "V/v", "Nơi nhận", signer's authority) makes an administrative document;
+anything else is ``other``, which never carries personal fields.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from pipeline.extract.decree30 import layout_markers
 from pipeline.extract.match import Match, Phrase, find, phrase
 from pipeline.extract.registry import all_rules
 from pipeline.extract.text import LineView, lines_of
@@ -20,6 +25,12 @@ TOP_BONUS = 2.0
 PHRASE_WEIGHT = 1.0
 STRONG_SCORE = 5.0
 """A score at which one type alone is trusted fully (a title at the top, or five phrases)."""
+
+MIN_PHRASES = 2
+"""Phrases of a type, besides its title, that must be found for the type to be considered."""
+ADMIN_MARKERS = 3
+"""Decree 30 layout markers that make an administrative document (one of them its number and
+symbol or its kind's title)."""
 
 TITLE_SHARE = 0.6
 """A title is printed on a line of its own; inside a sentence it only counts as a phrase."""
@@ -53,8 +64,14 @@ def _hits(line: LineView, entries: list[tuple[DocType, Phrase, bool]]) -> list[t
     return chosen
 
 
-def scores(ocr: OcrDocument) -> dict[DocType, float]:
-    """Score of every type with at least one phrase found."""
+class Evidence(NamedTuple):
+    score: float
+    titled: bool  # its title alone on a line
+    phrases: int  # other phrases (or its title inside a sentence) found
+
+
+def evidence(ocr: OcrDocument) -> dict[DocType, Evidence]:
+    """What every type with at least one phrase found has for it."""
     entries = [
         (rules.doc_type, phrase(text), is_title)
         for rules in all_rules()
@@ -72,20 +89,31 @@ def scores(ocr: OcrDocument) -> dict[DocType, float]:
             else:
                 w = PHRASE_WEIGHT
             weights[k] = max(weights.get(k, 0.0), w)
-    totals: dict[DocType, float] = {}
+    found: dict[DocType, Evidence] = {}
     for k, w in weights.items():
         doc_type = entries[k][0]
-        totals[doc_type] = totals.get(doc_type, 0.0) + w
-    return totals
+        score, titled, phrases = found.get(doc_type, Evidence(0.0, False, 0))
+        is_title = w >= TITLE_WEIGHT
+        found[doc_type] = Evidence(score + w, titled or is_title, phrases + (not is_title))
+    return found
+
+
+def scores(ocr: OcrDocument) -> dict[DocType, float]:
+    """Score of every type with at least one phrase found."""
+    return {doc_type: e.score for doc_type, e in evidence(ocr).items()}
 
 
 def classify(ocr: OcrDocument) -> tuple[DocType, float]:
-    """The best-scoring type and a confidence in 0..1; ``OTHER`` with 0.0 when nothing scores."""
-    totals = scores(ocr)
-    if not totals:
-        return DocType.OTHER, 0.0
-    ranked = sorted(totals.items(), key=lambda t: -t[1])
-    best_type, best = ranked[0]
-    second = ranked[1][1] if len(ranked) > 1 else 0.0
-    confidence = best / (best + second) * min(1.0, best / STRONG_SCORE)
-    return best_type, round(confidence, 3)
+    """The type and a confidence in 0..1: a civil or component type with strong evidence, else
+    an administrative document by layout, else ``OTHER`` with 0.0."""
+    found = evidence(ocr)
+    strong = {t: e.score for t, e in found.items() if e.titled and e.phrases >= MIN_PHRASES}
+    if strong:
+        best_type, best = max(strong.items(), key=lambda t: t[1])
+        second = max((e.score for t, e in found.items() if t != best_type), default=0.0)
+        confidence = best / (best + second) * min(1.0, best / STRONG_SCORE)
+        return best_type, round(confidence, 3)
+    markers = layout_markers(lines_of(ocr))
+    if len(markers) >= ADMIN_MARKERS and markers & {"number_symbol", "kind_title", "subject"}:
+        return DocType.ADMINISTRATIVE_DOCUMENT, round(min(1.0, len(markers) / 5), 3)
+    return DocType.OTHER, 0.0

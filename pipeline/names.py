@@ -112,6 +112,11 @@ def near_misses(syllable: str, place: str) -> set[str]:
     return _LETTERS[place].get(fold_marks(word), set()) - {word}
 
 
+def is_known(syllable: str, place: str) -> bool:
+    """Whether the list of that place has this very syllable, marks and all."""
+    return _canonical(syllable) in _KNOWN[place]
+
+
 def syllable_doubt(syllable: str, place: str) -> str | None:
     """Why one syllable in that place of a name may be misread, or None.
 

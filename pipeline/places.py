@@ -76,6 +76,24 @@ def known_units() -> dict[str, frozenset[Spelling]]:
     return {key: frozenset(spellings) for key, spellings in table.items()}
 
 
+@cache
+def unit_names() -> dict[str, str]:
+    """Unit names as printed, by their bare letters, where the letters name one unit only
+    (Đà Nẵng for "da nang"); a tone placed either way (Hòa, Hoà) is the same spelling."""
+    path = dataset_path()
+    if path is None:
+        return {}
+    table: dict[str, dict[Spelling, str]] = {}
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        for query in _QUERIES:
+            for row in db.execute(query):
+                for name in row:
+                    if name:
+                        text = unicodedata.normalize("NFC", name)
+                        table.setdefault(letters(text), {}).setdefault(spelling(text), text)
+    return {key: next(iter(s.values())) for key, s in table.items() if len(s) == 1}
+
+
 _COUNCIL = ("uy ban nhan dan", "ubnd")
 """The body before a unit in a registration place: "Ủy ban nhân dân xã Kiêu Kỵ"."""
 

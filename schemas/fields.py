@@ -15,6 +15,7 @@ class DocType(StrEnum):
     MARRIAGE_CERTIFICATE = "marriage_certificate"
     DEATH_CERTIFICATE = "death_certificate"
     MARITAL_STATUS_CERTIFICATE = "marital_status_certificate"
+    ADMINISTRATIVE_DOCUMENT = "administrative_document"
     OTHER = "other"
 
 
@@ -24,6 +25,7 @@ DOC_TYPE_LABELS_VI: dict[DocType, str] = {
     DocType.MARRIAGE_CERTIFICATE: "Giấy chứng nhận kết hôn",
     DocType.DEATH_CERTIFICATE: "Trích lục khai tử",
     DocType.MARITAL_STATUS_CERTIFICATE: "Giấy xác nhận tình trạng hôn nhân",
+    DocType.ADMINISTRATIVE_DOCUMENT: "Văn bản hành chính",
     DocType.OTHER: "Giấy tờ khác",
 }
 

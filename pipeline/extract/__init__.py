@@ -48,7 +48,12 @@ def extract(
     rules = rules_for(doc_type)
     fields: dict[str, ExtractedField] = {}
     labelled: frozenset[str] = frozenset()
-    if rules is not None:
+    layout_reasons: list[str] = []
+    if rules is not None and rules.reader is not None:
+        fields, layout_reasons = rules.reader(ocr, lines_of(ocr))
+        check_dates(rules, fields, today)
+        decision.penalize(fields)
+    elif rules is not None:
         lines = lines_of(ocr)
         located = locate(lines, rules)
         labelled = located.labelled
@@ -57,7 +62,9 @@ def extract(
         decision.penalize(fields)
     checks, qr_reasons = qr_override.apply_card_qr(ocr, doc_type, fields, today)
     reasons = decision.reasons(rules, doc_type, type_confidence, fields, review, labelled)
-    reasons += qr_reasons
+    unread = {r.split(":", 1)[0] for r in layout_reasons}
+    reasons = [r for r in reasons if r.split(":", 1)[0] not in unread or r in layout_reasons]
+    reasons += layout_reasons + qr_reasons
     return Extraction(
         doc_type=doc_type,
         doc_type_confidence=round(type_confidence, 4),

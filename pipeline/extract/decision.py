@@ -8,6 +8,7 @@ they are doubtful or were repaired, required or not: a wrong ID number must neve
 
 from __future__ import annotations
 
+from pipeline.extract.decree30 import HANDWRITTEN
 from pipeline.extract.repair import SLASH_DIGIT_RULE
 from pipeline.extract.spec import DocRules, Kind
 from pipeline.names import doubts
@@ -64,6 +65,9 @@ def reasons(
             codes = [i for i in f.issues if not i.startswith("repair.")] or ["invalid"]
             found.extend(f"{spec.name}:{code}" for code in codes)
             continue
+        if HANDWRITTEN in f.issues:
+            found.append(f"{spec.name}:{HANDWRITTEN}")  # written over a leader: a person reads
+            continue
         if SLASH_DIGIT_RULE in f.issues:
             found.append(f"{spec.name}:repaired")  # 171/2018 or 1711/2018: a person decides
             continue
@@ -108,6 +112,17 @@ FIELD_NAMES_VI: dict[str, str] = {
     "purpose": "Mục đích sử dụng",
     "valid_until": "Có giá trị đến",
     "doc_type": "Loại giấy tờ",
+    "document_number": "Số, ký hiệu văn bản",
+    "issuing_body": "Cơ quan ban hành",
+    "parent_body": "Cơ quan chủ quản",
+    "issue_place": "Địa danh",
+    "document_kind": "Loại văn bản",
+    "summary": "Trích yếu",
+    "signer_title": "Chức vụ người ký",
+    "signer_name": "Người ký",
+    "copy_kind": "Hình thức bản sao",
+    "copy_body": "Cơ quan sao",
+    "copy_date": "Ngày sao",
 }
 
 CODES_VI: dict[str, str] = {
@@ -115,6 +130,7 @@ CODES_VI: dict[str, str] = {
     "low_confidence": "chữ nhận dạng không rõ, cần kiểm tra",
     "name_uncertain": "dấu của tên có thể bị đọc nhầm, cần đối chiếu bản gốc",
     "place_uncertain": "địa danh có thể bị đọc sai dấu, cần đối chiếu bản gốc",
+    "handwritten": "có thể viết tay hoặc đọc không rõ, cần đối chiếu bản gốc",
     "repaired": "đã sửa ký tự nhận dạng nhầm, cần đối chiếu bản gốc",
     "invalid": "giá trị không hợp lệ",
     "unrecognized": "không nhận diện được loại giấy tờ",

@@ -8,10 +8,20 @@ only this, so adding a type never touches the engine or the other types.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from schemas.fields import DocType
+from schemas.fields import DocType, ExtractedField
+from schemas.ocr import OcrDocument
+
+if TYPE_CHECKING:
+    from pipeline.extract.text import LineView
+
+Reader = Callable[[OcrDocument, "list[LineView]"], tuple[dict[str, ExtractedField], list[str]]]
+"""Reads a type's fields from its layout where labels do not say where they are (Decree 30
+documents); also returns review reasons no field can carry."""
 
 MAIN = "main"
 """The section every document starts in."""
@@ -111,6 +121,7 @@ class DocRules:
     id_checks: tuple[IdCheck, ...] = ()
     date_order: tuple[tuple[str, str], ...] = ()
     allow_cmnd: bool = False
+    reader: Reader | None = None  # the layout reader, instead of locating labels
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)

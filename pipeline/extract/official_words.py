@@ -1,0 +1,208 @@
+"""The closed vocabulary of official headers: bodies, unit names, signer titles, document kinds.
+
+The issuing body, the signer's title and the document kind are printed in capitals from a small
+vocabulary (ỦY BAN NHÂN DÂN, SỞ GIÁO DỤC VÀ ĐÀO TẠO, PHÓ GIÁM ĐỐC, THÔNG BÁO) and a place name
+from the gazetteer. OCR drops or swaps their marks (ỦY BAN NHÂN DẬN, THANH PHO ĐÁ NANG,
+GIÁM ĐÓC); ``restore_marks`` gives a run of words the marks of the one known phrase with the
+same letters. It never changes a letter, only marks, and only where the phrase is known whole.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+from pipeline.names import fold_marks
+from pipeline.places import unit_names
+
+KINDS: dict[str, str] = {
+    "NQ": "Nghị quyết",
+    "QĐ": "Quyết định",
+    "CT": "Chỉ thị",
+    "QC": "Quy chế",
+    "QYĐ": "Quy định",
+    "TC": "Thông cáo",
+    "TB": "Thông báo",
+    "HD": "Hướng dẫn",
+    "CTr": "Chương trình",
+    "KH": "Kế hoạch",
+    "PA": "Phương án",
+    "ĐA": "Đề án",
+    "DA": "Dự án",
+    "BC": "Báo cáo",
+    "BB": "Biên bản",
+    "TTr": "Tờ trình",
+    "HĐ": "Hợp đồng",
+    "CĐ": "Công điện",
+    "BGN": "Bản ghi nhớ",
+    "BTT": "Bản thỏa thuận",
+    "GUQ": "Giấy ủy quyền",
+    "GM": "Giấy mời",
+    "GGT": "Giấy giới thiệu",
+    "GNP": "Giấy nghỉ phép",
+    "PG": "Phiếu gửi",
+    "PC": "Phiếu chuyển",
+    "PB": "Phiếu báo",
+}
+"""Kinds of administrative document and their abbreviation in the number's symbol (Decree 30,
+Appendix III). A letter with no kind of its own is a Công văn; its symbol starts with a body."""
+
+OFFICIAL_LETTER = "Công văn"
+
+BODY_PHRASES = (
+    "ỦY BAN NHÂN DÂN",
+    "UỶ BAN NHÂN DÂN",
+    "HỘI ĐỒNG NHÂN DÂN",
+    "THÀNH PHỐ",
+    "TỈNH",
+    "QUẬN",
+    "HUYỆN",
+    "THỊ XÃ",
+    "THỊ TRẤN",
+    "PHƯỜNG",
+    "XÃ",
+    "ĐẶC KHU",
+    "BỘ",
+    "SỞ",
+    "PHÒNG",
+    "BAN",
+    "CỤC",
+    "CHI CỤC",
+    "TỔNG CỤC",
+    "VĂN PHÒNG",
+    "TRUNG TÂM",
+    "TRƯỜNG",
+    "ĐẠI HỌC",
+    "CAO ĐẲNG",
+    "TRUNG HỌC PHỔ THÔNG",
+    "TRUNG HỌC CƠ SỞ",
+    "TIỂU HỌC",
+    "MẦM NON",
+    "CÔNG AN",
+    "BỆNH VIỆN",
+    "TRẠM Y TẾ",
+    "GIÁO DỤC VÀ ĐÀO TẠO",
+    "TƯ PHÁP",
+    "NỘI VỤ",
+    "TÀI CHÍNH",
+    "KẾ HOẠCH VÀ ĐẦU TƯ",
+    "TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+    "NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN",
+    "NÔNG NGHIỆP VÀ MÔI TRƯỜNG",
+    "LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+    "LAO ĐỘNG, THƯƠNG BINH VÀ XÃ HỘI",
+    "Y TẾ",
+    "XÂY DỰNG",
+    "GIAO THÔNG VẬN TẢI",
+    "CÔNG THƯƠNG",
+    "VĂN HÓA, THỂ THAO VÀ DU LỊCH",
+    "VĂN HÓA - XÃ HỘI",
+    "VĂN HÓA VÀ THÔNG TIN",
+    "KHOA HỌC VÀ CÔNG NGHỆ",
+    "THÔNG TIN VÀ TRUYỀN THÔNG",
+    "KINH TẾ",
+    "KINH TẾ - HẠ TẦNG",
+    "QUẢN LÝ ĐÔ THỊ",
+    "ĐỊA CHÍNH",
+    "ĐIỆN LỰC",
+    "HÀNH CHÍNH CÔNG",
+    "PHỤC VỤ HÀNH CHÍNH CÔNG",
+    "CHÍNH PHỦ",
+    "QUỐC HỘI",
+    "NHÂN DÂN",
+)
+
+TITLE_WORDS = (
+    "CHỦ TỊCH",
+    "PHÓ CHỦ TỊCH",
+    "GIÁM ĐỐC",
+    "PHÓ GIÁM ĐỐC",
+    "HIỆU TRƯỞNG",
+    "PHÓ HIỆU TRƯỞNG",
+    "TRƯỞNG PHÒNG",
+    "PHÓ TRƯỞNG PHÒNG",
+    "TRƯỞNG BAN",
+    "PHÓ TRƯỞNG BAN",
+    "BỘ TRƯỞNG",
+    "THỨ TRƯỞNG",
+    "CỤC TRƯỞNG",
+    "PHÓ CỤC TRƯỞNG",
+    "CHI CỤC TRƯỞNG",
+    "CHÁNH VĂN PHÒNG",
+    "PHÓ CHÁNH VĂN PHÒNG",
+    "TRƯỞNG CÔNG AN",
+    "THỦ TRƯỞNG",
+    "TỔNG GIÁM ĐỐC",
+    "CHÁNH THANH TRA",
+    "TRƯỞNG KHOA",
+    "CÔNG CHỨC TƯ PHÁP - HỘ TỊCH",
+    "KT.",
+    "TM.",
+    "TL.",
+    "TUQ.",
+)
+"""What a signer block prints above the name: the authority (KT., TM., TL., TUQ., Q.) and the
+office."""
+
+KIND_TITLES = tuple(name.upper() for name in KINDS.values())
+
+
+def _words(text: str) -> list[str]:
+    return unicodedata.normalize("NFC", text).split()
+
+
+def _key(words: list[str]) -> str:
+    return " ".join(fold_marks(w.strip(",.:;")) for w in words)
+
+
+@cache
+def _phrases() -> dict[str, str]:
+    """Folded letters → the one marked phrase they stand for (ambiguous letters are dropped)."""
+    table: dict[str, set[str]] = {}
+    upper_units = [name.upper() for name in unit_names().values()]
+    for phrase in (*BODY_PHRASES, *TITLE_WORDS, *KIND_TITLES, *upper_units):
+        table.setdefault(_key(phrase.split()), set()).add(unicodedata.normalize("NFC", phrase))
+    return {key: next(iter(found)) for key, found in table.items() if len(found) == 1}
+
+
+@cache
+def _longest() -> int:
+    return max(len(key.split()) for key in _phrases())
+
+
+def _with_case_of(word: str, marked: str) -> str:
+    """``marked`` letter by letter in the case of ``word`` (same letters: NFC is one code point
+    per Vietnamese letter)."""
+    return "".join(
+        m.upper() if w.isupper() else m.lower() for w, m in zip(word, marked, strict=True)
+    )
+
+
+def restore_marks(text: str, *, capitals_only: bool = True) -> str:
+    """``text`` with each run of words that is a known phrase but for marks given its marks.
+
+    Longest phrases first; a word's punctuation around it (a comma, a colon) and its case are
+    kept. With ``capitals_only`` only upper-case runs are touched: a header, not a sentence.
+    """
+    words = _words(text)
+    known = _phrases()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(_longest(), len(words) - i), 0, -1):
+            run = words[i : i + size]
+            phrase = known.get(_key(run))
+            letters = "".join(c for w in run for c in w if c.isalpha())
+            if phrase is None or (capitals_only and not letters.isupper()):
+                continue
+            for word, new in zip(run, phrase.split(), strict=True):
+                core, marked = word.strip(",.:;"), new.strip(",.:;")
+                if core and len(core) == len(marked):
+                    word = word.replace(core, _with_case_of(core, marked), 1)
+                out.append(word)
+            i += size
+            break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
