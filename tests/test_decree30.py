@@ -112,6 +112,8 @@ def test_restore_marks_only_gives_known_phrases_their_marks() -> None:
         "Ủy ban nhân dân thành phố Đà Nẵng"
     )
     assert restore_marks("XYZ ABC") == "XYZ ABC"
+    # "PHONG VÂN" is a commune, but the office's words are tried first.
+    assert restore_marks("PHONG VÂN HÓA VÀ THÔNG TIN") == "PHÒNG VĂN HÓA VÀ THÔNG TIN"
 
 
 def test_an_unreadable_day_leaves_the_date_out_with_the_reason() -> None:

@@ -41,6 +41,7 @@ SURE_DIGITS = 0.85  # a printed digit Tesseract reads right comes out at 0.9 and
 PRINTED_WIDTH = 0.8  # a printed digit is at most this wide for the capitals' height beside it
 HEADER_LINES = 30  # the header, title and summary are within page 1's first lines
 LEFT_COLUMN = 0.5  # share of the page width: the left block's words end before it
+BLANK_LINE = 0.9  # white space this many letter heights high between lines is a blank line
 
 MOTTO = phrase("Cộng hòa xã hội chủ nghĩa Việt Nam")
 MOTTO_SECOND = phrase("Độc lập Tự do Hạnh phúc")
@@ -291,6 +292,15 @@ def _centred(line: LineView, page: Page) -> bool:
     return abs(left - right) < 0.12 * page.width
 
 
+def _blank_between(upper: LineView, lower: LineView) -> bool:
+    """A blank line's worth of space between two lines: the summary has ended."""
+    a, b = union_box(upper.words), union_box(lower.words)
+    if a is None or b is None:
+        return False
+    height = max(w.box.height for w in lower.words)
+    return b.top - (a.top + a.height) > BLANK_LINE * max(height, 1)
+
+
 def title_and_summary(
     lines: list[LineView], page: Page, symbol: str | None
 ) -> list[ExtractedField]:
@@ -304,11 +314,15 @@ def title_and_summary(
         kind = next(k for k in KINDS.values() if k.upper() == title)
         found.append(_field("document_kind", kind, line.words, "decree30.title"))
         summary: list[LineView] = []
+        above = line
         for k, nxt in enumerate(lines[i + 1 : i + 5]):
             about = k == 0 and nxt.folded.startswith("ve viec")
             if _is_body_start(nxt) or not (about or _centred(nxt, page)):
                 break
+            if k > 0 and (_capitals(nxt.text) or _blank_between(above, nxt)):
+                break  # the body (or a decision's authority line) after a blank
             summary.append(nxt)
+            above = nxt
         if summary:
             text = _clean(" ".join(s.text for s in summary))
             words = [w for s in summary for w in s.words]

@@ -155,19 +155,24 @@ def _key(words: list[str]) -> str:
     return " ".join(fold_marks(w.strip(",.:;")) for w in words)
 
 
-@cache
-def _phrases() -> dict[str, str]:
+def _table(phrases: list[str]) -> dict[str, str]:
     """Folded letters → the one marked phrase they stand for (ambiguous letters are dropped)."""
     table: dict[str, set[str]] = {}
-    upper_units = [name.upper() for name in unit_names().values()]
-    for phrase in (*BODY_PHRASES, *TITLE_WORDS, *KIND_TITLES, *upper_units):
+    for phrase in phrases:
         table.setdefault(_key(phrase.split()), set()).add(unicodedata.normalize("NFC", phrase))
     return {key: next(iter(found)) for key, found in table.items() if len(found) == 1}
 
 
 @cache
-def _longest() -> int:
-    return max(len(key.split()) for key in _phrases())
+def _vocabulary() -> dict[str, str]:
+    return _table([*BODY_PHRASES, *TITLE_WORDS, *KIND_TITLES])
+
+
+@cache
+def _units() -> dict[str, str]:
+    """Unit names, tried after the vocabulary: "PHONG VÂN" is a commune, yet in "PHÒNG VĂN HÓA
+    VÀ THÔNG TIN" the office's words come first."""
+    return _table([name.upper() for name in unit_names().values()])
 
 
 def _with_case_of(word: str, marked: str) -> str:
@@ -178,31 +183,40 @@ def _with_case_of(word: str, marked: str) -> str:
     )
 
 
-def restore_marks(text: str, *, capitals_only: bool = True) -> str:
-    """``text`` with each run of words that is a known phrase but for marks given its marks.
-
-    Longest phrases first; a word's punctuation around it (a comma, a colon) and its case are
-    kept. With ``capitals_only`` only upper-case runs are touched: a header, not a sentence.
-    """
-    words = _words(text)
-    known = _phrases()
-    out: list[str] = []
+def _restore(words: list[str], done: list[bool], table: dict[str, str], capitals: bool) -> None:
+    """Give runs of words not yet ``done`` the marks of ``table``'s phrases, longest first."""
+    longest = max((len(key.split()) for key in table), default=0)
     i = 0
     while i < len(words):
-        for size in range(min(_longest(), len(words) - i), 0, -1):
-            run = words[i : i + size]
-            phrase = known.get(_key(run))
-            letters = "".join(c for w in run for c in w if c.isalpha())
-            if phrase is None or (capitals_only and not letters.isupper()):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            if any(done[i : i + size]):
                 continue
-            for word, new in zip(run, phrase.split(), strict=True):
+            run = words[i : i + size]
+            phrase = table.get(_key(run))
+            letters = "".join(c for w in run for c in w if c.isalpha())
+            if phrase is None or (capitals and not letters.isupper()):
+                continue
+            for k, new in enumerate(phrase.split()):
+                word = words[i + k]
                 core, marked = word.strip(",.:;"), new.strip(",.:;")
                 if core and len(core) == len(marked):
-                    word = word.replace(core, _with_case_of(core, marked), 1)
-                out.append(word)
+                    words[i + k] = word.replace(core, _with_case_of(core, marked), 1)
+                done[i + k] = True
             i += size
             break
         else:
-            out.append(words[i])
             i += 1
-    return " ".join(out)
+
+
+def restore_marks(text: str, *, capitals_only: bool = True) -> str:
+    """``text`` with each run of words that is a known phrase but for marks given its marks:
+    the official vocabulary first, then unit names in what is left.
+
+    A word's punctuation around it (a comma, a colon) and its case are kept. With
+    ``capitals_only`` only upper-case runs are touched: a header, not a sentence.
+    """
+    words = _words(text)
+    done = [False] * len(words)
+    _restore(words, done, _vocabulary(), capitals_only)
+    _restore(words, done, _units(), capitals_only)
+    return " ".join(words)
