@@ -20,6 +20,8 @@ command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 # metrics, the font of official documents) and Noto.
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need_apt+=(fonts-liberation2)
 [ -f /usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf ] || need_apt+=(fonts-noto-core)
+# Z003, a chancery script: the generator's handwritten document numbers and days.
+[ -f /usr/share/fonts/opentype/urw-base35/Z003-MediumItalic.otf ] || need_apt+=(fonts-urw-base35)
 { command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || need_apt+=(chromium chromium-driver)
 command -v redis-server >/dev/null 2>&1 || true  # optional: only for the real-service setup
 

@@ -92,6 +92,8 @@ def _holders(doc: SampleDocument) -> list[tuple[str, str, str | None]]:
             ("husband_id_number", "husband_date_of_birth", "Nam"),
             ("wife_id_number", "wife_date_of_birth", "Nữ"),
         ]
+    if doc.doc_type is DocType.ADMINISTRATIVE_DOCUMENT:
+        return []  # names no citizen
     return [("id_number", "date_of_birth", doc.fields.get("sex"))]
 
 
@@ -172,3 +174,16 @@ def test_marital_status_lines_follow_the_layout() -> None:
     assert doc.lines[-4].endswith(written_date(issued))
     assert f"Số: {doc.fields['registration_number']}" in doc.lines
     assert doc.fields["registration_number"].endswith("/XNTTHN")
+
+
+def test_administrative_documents_print_their_fields() -> None:
+    """Every field of the truth is printed (the number's digits as written, maybe by pen)."""
+    docs = [doc for doc in DOCS if doc.doc_type is DocType.ADMINISTRATIVE_DOCUMENT]
+    assert docs
+    for doc in docs:
+        text = " ".join(doc.lines)
+        digits, symbol = doc.fields["document_number"].split("/", 1)
+        assert f"/{symbol}" in text and digits in text
+        for name in ("issuing_body", "signer_name", "issue_place"):
+            assert doc.fields[name].split()[-1] in text
+        assert set(doc.handwritten) <= {"document_number", "issue_date"}

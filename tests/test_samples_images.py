@@ -165,8 +165,8 @@ def test_multipage_tiff_and_pdf(
 
 
 def test_generate_corpus_cycles_through_types(tmp_path: Path) -> None:
-    paths = generate_corpus(tmp_path, 7, seed=3, severity=0.3, formats=("jpeg",))
-    assert len(paths) == 7 and all(p.suffix == ".jpg" and p.is_file() for p in paths)
+    paths = generate_corpus(tmp_path, 8, seed=3, severity=0.3, formats=("jpeg",))
+    assert len(paths) == 8 and all(p.suffix == ".jpg" and p.is_file() for p in paths)
     kinds = {
         json.loads(p.with_name(p.name.replace(".jpg", ".truth.json")).read_text(encoding="utf-8"))[
             "doc_type"

@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 
 from schemas.fields import DocType
-from sohoa.samples import cards, certificates
+from sohoa.samples import administrative, cards, certificates
 from sohoa.samples.model import SampleDocument
 
 Builder = Callable[[random.Random], SampleDocument]
@@ -24,6 +24,7 @@ BUILDERS: dict[tuple[DocType, str], Builder] = {
     (DocType.MARRIAGE_CERTIFICATE, "tt04_2020"): certificates.marriage_certificate,
     (DocType.DEATH_CERTIFICATE, "tt04_2020"): certificates.death_certificate,
     (DocType.MARITAL_STATUS_CERTIFICATE, "tt04_2020"): certificates.marital_status_certificate,
+    (DocType.ADMINISTRATIVE_DOCUMENT, "decree30"): administrative.administrative_document,
 }
 VARIANTS: tuple[tuple[DocType, str], ...] = tuple(BUILDERS)
 

@@ -13,7 +13,7 @@ from typing import Literal
 
 from PIL import ImageFont
 
-Family = Literal["serif", "sans", "mono"]
+Family = Literal["serif", "sans", "mono", "hand"]
 # Typefaces with full Vietnamese coverage from Debian packages: DejaVu (fonts-dejavu-core),
 # Liberation (fonts-liberation2; its serif is metric-compatible with Times New Roman, the font
 # of official documents), Noto (fonts-noto-core). Candidate lists below are in this order.
@@ -29,6 +29,7 @@ FONT_DIRS: tuple[Path, ...] = (
     Path("/usr/share/fonts/liberation"),
     Path("/usr/share/fonts/truetype/noto"),
     Path("/usr/share/fonts/noto"),
+    Path("/usr/share/fonts/opentype/urw-base35"),
 )
 
 # Candidate file names per (family, bold, italic), best first.
@@ -84,6 +85,12 @@ _CANDIDATES: dict[tuple[Family, bool, bool], tuple[str, ...]] = {
         "LiberationMono-Italic.ttf",
         "NotoSansMono-Regular.ttf",
     ),
+    # Digits filled in by pen over a printed leader (a document's number, its day): URW's Z003,
+    # a chancery script (fonts-urw-base35), in every face; DejaVu's italic where it is missing.
+    ("hand", False, False): ("Z003-MediumItalic.otf",) * 3,
+    ("hand", True, False): ("Z003-MediumItalic.otf",) * 3,
+    ("hand", False, True): ("Z003-MediumItalic.otf",) * 3,
+    ("hand", True, True): ("Z003-MediumItalic.otf",) * 3,
     ("mono", True, True): (
         "DejaVuSansMono-BoldOblique.ttf",
         "LiberationMono-BoldItalic.ttf",
@@ -103,7 +110,8 @@ def find_font(
     """Path of the font file for this family and style in ``face``, else the first installed."""
     names = _CANDIDATES[(family, bold, italic)]
     preferred = names[FACES.index(face)]
-    for name in (preferred, *names):
+    fallback = _CANDIDATES[("serif", False, True)] if family == "hand" else ()
+    for name in (preferred, *names, *fallback):
         for directory in FONT_DIRS:
             path = directory / name
             if path.is_file():

@@ -149,6 +149,9 @@ def _tokens(segment: list[Run]) -> list[_Token]:
     return [(word, run) for run in segment for word in run.text.split()]
 
 
+HAND_SCALE = 1.5
+
+
 def word_width(font: ImageFont.FreeTypeFont, word: str, tracking: float) -> float:
     """Printed width of a word, letter spacing included (none after the last letter)."""
     extra = tracking * font.size * (len(word) - 1) if tracking else 0.0
@@ -162,8 +165,12 @@ def _wrap(block: Block, tpl: Template, region: Region, scale: float) -> list[Pla
     def family_of(run: Run) -> Family:
         return run.family or (tpl.value_family if run.value else tpl.family)
 
+    def size_of(run: Run) -> int:
+        # A pen's digits are written larger than the print around them.
+        return round(size * HAND_SCALE) if family_of(run) == "hand" else size
+
     def font_of(run: Run) -> ImageFont.FreeTypeFont:
-        return load_font(family_of(run), size, run.bold, run.italic, tpl.face)
+        return load_font(family_of(run), size_of(run), run.bold, run.italic, tpl.face)
 
     rows: list[list[tuple[int, str, Run]]] = [[]]
     x = float(region.x0)
@@ -205,7 +212,7 @@ def _wrap(block: Block, tpl: Template, region: Region, scale: float) -> list[Pla
                 baseline=0,
                 text=word,
                 family=family_of(run),
-                size=size,
+                size=size_of(run),
                 bold=run.bold,
                 italic=run.italic,
                 tracking=run.tracking,

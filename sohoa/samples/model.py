@@ -83,6 +83,20 @@ FIELDS_BY_TYPE: dict[DocType, tuple[str, ...]] = {
         "issue_date",
         "valid_until",
     ),
+    DocType.ADMINISTRATIVE_DOCUMENT: (
+        "document_number",
+        "issuing_body",
+        "parent_body",
+        "issue_place",
+        "issue_date",
+        "document_kind",
+        "summary",
+        "signer_title",
+        "signer_name",
+        "copy_kind",
+        "copy_body",
+        "copy_date",
+    ),
     DocType.OTHER: (),
 }
 
@@ -102,6 +116,7 @@ class SampleDocument(BaseModel):
     blocks: list[Block] = Field(default_factory=list, repr=False)
     qr: str | None = None  # payload of the card's QR code (2021 card), as fields.md gives it
     face: Face = "dejavu"  # the typeface it is printed in
+    handwritten: list[str] = Field(default_factory=list)  # fields filled in by pen
 
     def page_template(self) -> Template:
         """The template in this document's typeface."""
@@ -117,6 +132,8 @@ class SampleDocument(BaseModel):
         }
         if self.qr is not None:
             record["qr"] = self.qr
+        if self.handwritten:
+            record["handwritten"] = list(self.handwritten)
         return record
 
 
@@ -127,6 +144,7 @@ def assemble(
     blocks: list[Block],
     fields: dict[str, str],
     qr: str | None = None,
+    handwritten: list[str] | None = None,
 ) -> SampleDocument:
     """Lay the blocks out once to record the printed lines; check the field names."""
     unknown = set(fields) - set(FIELDS_BY_TYPE[doc_type])
@@ -141,6 +159,7 @@ def assemble(
         template=template,
         blocks=blocks,
         qr=qr,
+        handwritten=handwritten or [],
     )
 
 

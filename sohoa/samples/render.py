@@ -45,7 +45,8 @@ def render(doc: SampleDocument) -> Image.Image:
         _card_background(image, rng)
         _card_furniture(image, placed, doc.qr)
     else:
-        _certificate_border(image)
+        if tpl.name == "certificate_a4":  # forms have a printed frame; letters do not
+            _certificate_border(image)
         _stamp_and_signature(image, placed, rng)
     _draw_text(image, placed)
     image.info["dpi"] = (tpl.dpi, tpl.dpi)

@@ -42,6 +42,28 @@ CERTIFICATE = Template(
     },
 )
 
+ADMINISTRATIVE = Template(
+    name="decree30_a4",
+    width=A4_W,
+    height=A4_H,
+    dpi=300,
+    family="serif",
+    value_family="serif",
+    base_size=54,  # 13 pt at 300 dpi, the body size Decree 30 prescribes
+    leading=1.45,
+    regions={
+        # Margins per Decree 30: top 20-25 mm, left 30-35 mm, right 15-20 mm.
+        "head_left": Region(x0=250, x1=1150, y0=250, y_max=1000),
+        "head_right": Region(x0=1150, x1=2330, y0=250, y_max=1000),
+        "title": Region(
+            x0=355, x1=2280, y0=250, y_max=1500, after=("head_left", "head_right"), gap=80
+        ),
+        "main": Region(x0=355, x1=2280, y0=250, y_max=2750, after=("title",), gap=60),
+        "recipients": Region(x0=355, x1=1150, y0=250, y_max=3350, after=("main",), gap=80),
+        "sign": Region(x0=1200, x1=2280, y0=250, y_max=3350, after=("main",), gap=80),
+    },
+)
+
 CARD = Template(
     name="card_id1_600dpi",
     width=CARD_W + 2 * CARD_MARGIN,
@@ -70,7 +92,7 @@ CARD = Template(
     },
 )
 
-TEMPLATES: dict[str, Template] = {t.name: t for t in (CERTIFICATE, CARD)}
+TEMPLATES: dict[str, Template] = {t.name: t for t in (CERTIFICATE, ADMINISTRATIVE, CARD)}
 
 
 def text(
