@@ -1,7 +1,9 @@
 """Field accuracy of extractions against ground truth (pure; no OCR, no files).
 
 The two figures the counter cares about: how many fields are exactly right, and whether any
-wrong ID number slipped through without being sent to a person.
+wrong ID number slipped through without being sent to a person. Beside them: which type each
+document was filed as (a confusion matrix), and values written by hand (a document's number and
+day), which count apart: each must be right or sent to a person with a reason naming it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ class DocumentScore(BaseModel):
     unflagged_wrong: list[str] = Field(default_factory=list)  # any field, wrong and not flagged
     flagged_right: list[str] = Field(default_factory=list)  # right, yet a reason names it
     readings: dict[str, str] = Field(default_factory=dict)  # wrong field -> what was read
+    handwritten_right: list[str] = Field(default_factory=list)
+    handwritten_flagged: list[str] = Field(default_factory=list)  # wrong or missing, named
+    handwritten_unflagged: list[str] = Field(default_factory=list)  # wrong and not named
 
 
 class AccuracySummary(BaseModel):
@@ -42,6 +47,12 @@ class AccuracySummary(BaseModel):
     per_field_correct: dict[str, int] = Field(default_factory=dict)
     per_field_unflagged_wrong: dict[str, int] = Field(default_factory=dict)
     per_field_flagged_right: dict[str, int] = Field(default_factory=dict)
+    per_type_total: dict[str, int] = Field(default_factory=dict)
+    per_type_correct: dict[str, int] = Field(default_factory=dict)
+    confusion: dict[str, dict[str, int]] = Field(default_factory=dict)  # truth -> found -> n
+    handwritten_right: int = 0
+    handwritten_flagged: int = 0
+    handwritten_unflagged: int = 0
 
     @property
     def field_accuracy(self) -> float:
@@ -49,7 +60,11 @@ class AccuracySummary(BaseModel):
 
 
 def score_document(
-    name: str, truth_type: str, truth: dict[str, str], extraction: Extraction
+    name: str,
+    truth_type: str,
+    truth: dict[str, str],
+    extraction: Extraction,
+    handwritten: list[str] | tuple[str, ...] = (),
 ) -> DocumentScore:
     score = DocumentScore(
         name=name,
@@ -60,6 +75,16 @@ def score_document(
     named = {reason.split(":", 1)[0] for reason in extraction.review_reasons}
     for field_name, expected in truth.items():
         found = extraction.value(field_name)
+        if field_name in handwritten:
+            if found == expected:
+                score.handwritten_right.append(field_name)
+            elif field_name in named:
+                score.handwritten_flagged.append(field_name)
+            else:
+                score.handwritten_unflagged.append(field_name)
+            if found is not None and found != expected:
+                score.readings[field_name] = found
+            continue
         if found is None:
             score.missing.append(field_name)
         elif found == expected:
@@ -87,7 +112,21 @@ def summarize(scores: list[DocumentScore]) -> AccuracySummary:
             correct[name] += 1
         for name in (*s.wrong, *s.missing):
             total[name] += 1
+    type_total: Counter[str] = Counter()
+    type_correct: Counter[str] = Counter()
+    confusion: dict[str, dict[str, int]] = {}
+    for s in scores:
+        type_total[s.doc_type_truth] += len(s.correct) + len(s.wrong) + len(s.missing)
+        type_correct[s.doc_type_truth] += len(s.correct)
+        row = confusion.setdefault(s.doc_type_truth, {})
+        row[s.doc_type_found] = row.get(s.doc_type_found, 0) + 1
     return AccuracySummary(
+        per_type_total=dict(type_total),
+        per_type_correct=dict(type_correct),
+        confusion=confusion,
+        handwritten_right=sum(len(s.handwritten_right) for s in scores),
+        handwritten_flagged=sum(len(s.handwritten_flagged) for s in scores),
+        handwritten_unflagged=sum(len(s.handwritten_unflagged) for s in scores),
         documents=len(scores),
         doc_type_correct=sum(s.doc_type_truth == s.doc_type_found for s in scores),
         fields_total=sum(total.values()),

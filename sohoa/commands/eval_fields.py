@@ -75,6 +75,33 @@ def _summary_table(scores: list[DocumentScore]) -> Table:
     return table
 
 
+def _confusion_table(scores: list[DocumentScore]) -> Table:
+    """Rows: the true type; columns: the type each document was filed as."""
+    summary = summarize(scores)
+    found = sorted({t for row in summary.confusion.values() for t in row})
+    table = Table(
+        title="Loại giấy tờ: đúng (hàng) / nhận diện (cột) — doc types, truth × found",
+        title_justify="left",
+    )
+    table.add_column("Loại / type")
+    for name in found:
+        table.add_column(name, justify="right")
+    table.add_column("Trường đúng / fields right", justify="right")
+    for truth in sorted(summary.confusion):
+        row = summary.confusion[truth]
+        cells = [
+            (f"[bold]{row.get(f, 0)}[/]" if f == truth else f"[red]{row[f]}[/]")
+            if row.get(f)
+            else "·"
+            for f in found
+        ]
+        total = summary.per_type_total.get(truth, 0)
+        right = summary.per_type_correct.get(truth, 0)
+        share = f"{right}/{total} = {100 * right / total:.1f}%" if total else "—"
+        table.add_row(truth, *cells, share)
+    return table
+
+
 def eval_fields(
     directory: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
     workers: Annotated[int, typer.Option(help="Số tiến trình OCR")] = os.cpu_count() or 1,
@@ -103,11 +130,20 @@ def eval_fields(
             path = futures[future]
             truth = truths[path]
             extraction = Extraction.model_validate_json(future.result())
-            scores.append(score_document(path.name, truth["doc_type"], truth["fields"], extraction))
+            scores.append(
+                score_document(
+                    path.name,
+                    truth["doc_type"],
+                    truth["fields"],
+                    extraction,
+                    truth.get("handwritten", ()),
+                )
+            )
             progress.advance(task)
     scores.sort(key=lambda s: s.name)
     summary = summarize(scores)
     console.print(_summary_table(scores))
+    console.print(_confusion_table(scores))
     if show_errors:
         for s in scores:
             fields = truths[directory / s.name]["fields"]
@@ -135,6 +171,13 @@ def eval_fields(
         f"{summary.unflagged_wrong_ids}[/]",
         soft_wrap=True,
     )
+    if summary.handwritten_right + summary.handwritten_flagged + summary.handwritten_unflagged:
+        console.print(
+            f"Viết tay / handwritten values: đúng / right {summary.handwritten_right} · sai nhưng "
+            f"được gắn cờ / wrong but flagged {summary.handwritten_flagged} · sai không cờ / "
+            f"wrong unflagged {summary.handwritten_unflagged}",
+            soft_wrap=True,
+        )
     unflagged = sum(summary.per_field_unflagged_wrong.values())
     console.print(
         f"Giá trị sai không bị gắn cờ (mọi trường) / wrong values not flagged (any field): "
@@ -142,4 +185,6 @@ def eval_fields(
         soft_wrap=True,
     )
     if summary.field_accuracy < min_accuracy or summary.unflagged_wrong_ids:
+        raise typer.Exit(1)
+    if summary.handwritten_unflagged:
         raise typer.Exit(1)
