@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from pipeline.extract import decision
+from pipeline.extract.certified_copy import copy_fields
 from pipeline.extract.locate import locate
 from pipeline.extract.registry import rules_for
 from pipeline.extract.resolve import resolve_all
@@ -60,6 +61,9 @@ def extract(
         fields = resolve_all(rules, located.values, lines, today)
         check_dates(rules, fields, today)
         decision.penalize(fields)
+    if rules is not None:
+        for name, field in copy_fields(lines_of(ocr)).items():
+            fields.setdefault(name, field)  # a certified copy: who copied it, and when
     checks, qr_reasons = qr_override.apply_card_qr(ocr, doc_type, fields, today)
     reasons = decision.reasons(rules, doc_type, type_confidence, fields, review, labelled)
     unread = {r.split(":", 1)[0] for r in layout_reasons}

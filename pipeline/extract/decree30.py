@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from pipeline.extract.certified_copy import stamp_index
 from pipeline.extract.match import find, phrase
 from pipeline.extract.official_words import (
     KIND_TITLES,
@@ -426,6 +427,9 @@ def signer(lines: list[LineView], pages: dict[int, Page]) -> list[ExtractedField
     page_number = lines[start].page
     page = pages[page_number]
     zone = [line for line in lines[max(0, start - 3) :] if line.page == page_number]
+    copy_at = stamp_index(zone)
+    if copy_at is not None and copy_at > 3:
+        zone = zone[:copy_at]  # a copy block under the document: the copier's, not the signer's
     titles: list[tuple[str, list[Word]]] = []
     name: tuple[str, list[Word]] | None = None
     for line in zone:
