@@ -4,7 +4,8 @@ Issuing body and number (with "V/v …" in a Công văn) top left, motto and pla
 the kind's title and summary centred, the body, then "Nơi nhận" bottom left and the signer block
 bottom right under a seal. In Times New Roman's metrics when printed in Liberation Serif, at
 13 pt. On a third of them the number and the day are filled in by pen over the printed text,
-as on real letters; the truth then lists them in ``handwritten``.
+as on real letters; the truth then lists them in ``handwritten``. A quarter are certified copies:
+a "SAO Y" block under the document names the copying body, the copy's number and date.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sohoa.samples.places import Place, random_place, split_kind
 from sohoa.samples.templates import ADMINISTRATIVE, text
 
 HANDWRITTEN_SHARE = 1 / 3
+COPY_SHARE = 1 / 4  # certified copies ("SAO Y") among the papers handed in
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,20 @@ def administrative_document(rng: random.Random) -> SampleDocument:
         sign.append(text(issuer.office, "sign", bold=True, align="center", scale=0.95))
     sign.append(text(signer, "sign", bold=True, align="center", scale=0.95, space_before=5.0))
     blocks = [*head, *motto, *middle_blocks, *recipients, *sign]
+    copy: dict[str, str] = {}
+    if rng.random() < COPY_SHARE:
+        copier = _commune_council(random_place(rng), rng)
+        copied = random_date(rng, issued, min(REFERENCE_DATE, issued.replace(year=issued.year + 1)))
+        blocks += [
+            *(
+                text(line, "copy_left", bold=True, align="center", scale=0.85, nowrap=True)
+                for line in copier.lines
+            ),
+            text(f"Số: {rng.randint(1, 300)}/SY-UBND", "copy_left", align="center", scale=0.8),
+            text("SAO Y", "copy_right", bold=True, align="center", scale=0.9),
+            _line(_date_runs(copier.place, copied, False), "copy_right"),
+        ]
+        copy = {"copy_kind": "Sao y", "copy_body": copier.body, "copy_date": iso(copied)}
     fields = {
         "document_number": f"{number}/{symbol}",
         "issuing_body": issuer.body,
@@ -218,6 +234,7 @@ def administrative_document(rng: random.Random) -> SampleDocument:
     }
     if issuer.parent:
         fields["parent_body"] = issuer.parent
+    fields.update(copy)
     handwritten = ["document_number", "issue_date"] if hand else []
     return assemble(
         DocType.ADMINISTRATIVE_DOCUMENT,

@@ -61,6 +61,13 @@ ADMINISTRATIVE = Template(
         "main": Region(x0=355, x1=2280, y0=250, y_max=2750, after=("title",), gap=60),
         "recipients": Region(x0=355, x1=1150, y0=250, y_max=3350, after=("main",), gap=80),
         "sign": Region(x0=1200, x1=2280, y0=250, y_max=3350, after=("main",), gap=80),
+        # A certified copy's block under the document: copying body left, "SAO Y" right.
+        "copy_left": Region(
+            x0=355, x1=1150, y0=250, y_max=3400, after=("recipients", "sign"), gap=110
+        ),
+        "copy_right": Region(
+            x0=1200, x1=2280, y0=250, y_max=3400, after=("recipients", "sign"), gap=110
+        ),
     },
 )
 
