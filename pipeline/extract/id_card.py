@@ -24,8 +24,7 @@ RULES = DocRules(
                 Label("Số", anchored=True, weak=True),
                 Label("No", weak=True),
             ),
-            required=True,
-            patterns=(r"(?<!\d)(?:\d{12}|\d{9})(?!\d)",),
+            required=True,  # only from a labelled position: a bare 12-digit run may be anyone's
         ),
         FieldSpec(
             "full_name",
