@@ -114,6 +114,9 @@ def test_restore_marks_only_gives_known_phrases_their_marks() -> None:
     assert restore_marks("XYZ ABC") == "XYZ ABC"
     # "PHONG VÂN" is a commune, but the office's words are tried first.
     assert restore_marks("PHONG VÂN HÓA VÀ THÔNG TIN") == "PHÒNG VĂN HÓA VÀ THÔNG TIN"
+    # A place's D is never made Đ (the town of Đu is not Dư Hàng); an office's may be.
+    assert restore_marks("PHƯỜNG DƯ HÀNG") == "PHƯỜNG DƯ HÀNG"
+    assert restore_marks("SỞ GIÁO ĐỤC VÀ ĐÀO TẠO") == "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
 
 
 def test_an_unreadable_day_leaves_the_date_out_with_the_reason() -> None:

@@ -151,28 +151,37 @@ def _words(text: str) -> list[str]:
     return unicodedata.normalize("NFC", text).split()
 
 
-def _key(words: list[str]) -> str:
+def _key(words: list[str], keep_d: bool = False) -> str:
+    """The words' letters without marks; with ``keep_d`` Đ stays apart from D (in a place name
+    DƯ is no ĐU: that is another letter; OCR's ĐỤC for DỤC in an office's name is a misread)."""
+    if keep_d:
+        words = [w.replace("Đ", "\0").replace("đ", "\0") for w in words]
     return " ".join(fold_marks(w.strip(",.:;")) for w in words)
 
 
-def _table(phrases: list[str]) -> dict[str, str]:
+def _table(phrases: list[str], keep_d: bool) -> dict[str, str]:
     """Folded letters → the one marked phrase they stand for (ambiguous letters are dropped)."""
     table: dict[str, set[str]] = {}
     for phrase in phrases:
-        table.setdefault(_key(phrase.split()), set()).add(unicodedata.normalize("NFC", phrase))
+        table.setdefault(_key(phrase.split(), keep_d), set()).add(
+            unicodedata.normalize("NFC", phrase)
+        )
     return {key: next(iter(found)) for key, found in table.items() if len(found) == 1}
 
 
 @cache
 def _vocabulary() -> dict[str, str]:
-    return _table([*BODY_PHRASES, *TITLE_WORDS, *KIND_TITLES])
+    return _table(
+        [*BODY_PHRASES, *TITLE_WORDS], keep_d=False
+    )  # not kinds: PHƯỜNG AN is no PHƯƠNG ÁN
 
 
 @cache
 def _units() -> dict[str, str]:
     """Unit names, tried after the vocabulary: "PHONG VÂN" is a commune, yet in "PHÒNG VĂN HÓA
     VÀ THÔNG TIN" the office's words come first."""
-    return _table([name.upper() for name in unit_names().values()])
+    # Two words at least: a one-word unit (Đu, An) is too easily another word.
+    return _table([name.upper() for name in unit_names().values() if " " in name], keep_d=True)
 
 
 def _with_case_of(word: str, marked: str) -> str:
@@ -183,7 +192,9 @@ def _with_case_of(word: str, marked: str) -> str:
     )
 
 
-def _restore(words: list[str], done: list[bool], table: dict[str, str], capitals: bool) -> None:
+def _restore(
+    words: list[str], done: list[bool], table: dict[str, str], capitals: bool, keep_d: bool
+) -> None:
     """Give runs of words not yet ``done`` the marks of ``table``'s phrases, longest first."""
     longest = max((len(key.split()) for key in table), default=0)
     i = 0
@@ -192,7 +203,7 @@ def _restore(words: list[str], done: list[bool], table: dict[str, str], capitals
             if any(done[i : i + size]):
                 continue
             run = words[i : i + size]
-            phrase = table.get(_key(run))
+            phrase = table.get(_key(run, keep_d))
             letters = "".join(c for w in run for c in w if c.isalpha())
             if phrase is None or (capitals and not letters.isupper()):
                 continue
@@ -217,6 +228,6 @@ def restore_marks(text: str, *, capitals_only: bool = True) -> str:
     """
     words = _words(text)
     done = [False] * len(words)
-    _restore(words, done, _vocabulary(), capitals_only)
-    _restore(words, done, _units(), capitals_only)
+    _restore(words, done, _vocabulary(), capitals_only, keep_d=False)
+    _restore(words, done, _units(), capitals_only, keep_d=True)
     return " ".join(words)
