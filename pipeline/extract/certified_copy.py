@@ -96,7 +96,7 @@ def copy_fields(lines: list[LineView]) -> dict[str, ExtractedField]:
     assert kind is not None
     fields = {"copy_kind": _field("copy_kind", kind, stamp)}
     after = [line for line in lines[at + 1 : at + 1 + NEARBY] if line.page == stamp.page]
-    before = [line for line in lines[max(0, at - 3) : at] if line.page == stamp.page]
+    before = [line for line in lines[max(0, at - 2 * NEARBY) : at] if line.page == stamp.page]
     body = next((line for line in after if _names_body(line)), None)
     body = body or next((line for line in reversed(before) if _names_body(line)), None)
     if body is not None:

@@ -333,11 +333,13 @@ def title_and_summary(
         if not _SUBJECT.match(line.folded):
             continue
         parts = [_left_words(line, page)]
-        for nxt in lines[i + 1 : i + 5]:
+        for nxt in lines[i + 1 : i + 8]:
             left = _left_words(nxt, page)
-            if not left or len(left) < len(nxt.words) or _is_motto(nxt) or _has(nxt, ADDRESSEE):
+            if not left or _is_motto(nxt) or _date_parts(nxt):
+                continue  # the right column (motto, place and date), read in between
+            if len(left) < len(nxt.words) or _has(nxt, ADDRESSEE) or _is_body_start(nxt):
                 break
-            if _date_parts(nxt):
+            if len(parts) == 4 or _capitals(nxt.text):
                 break
             parts.append(left)
         words = [w for p in parts for w in p]
