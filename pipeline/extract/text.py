@@ -25,8 +25,11 @@ def fold_char(ch: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+_ETH = str.maketrans("Ðð", "Đđ")  # Icelandic eth, which OCR gives for Vietnamese Đ
+
+
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text).translate(_ETH)
 
 
 def fold(text: str) -> str:
