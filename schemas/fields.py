@@ -16,6 +16,9 @@ class DocType(StrEnum):
     DEATH_CERTIFICATE = "death_certificate"
     MARITAL_STATUS_CERTIFICATE = "marital_status_certificate"
     ADMINISTRATIVE_DOCUMENT = "administrative_document"
+    RESIDENCE_CONFIRMATION = "residence_confirmation"
+    LAND_USE_CERTIFICATE = "land_use_certificate"
+    BUSINESS_HOUSEHOLD_CERTIFICATE = "business_household_certificate"
     OTHER = "other"
 
 
@@ -26,6 +29,9 @@ DOC_TYPE_LABELS_VI: dict[DocType, str] = {
     DocType.DEATH_CERTIFICATE: "Trích lục khai tử",
     DocType.MARITAL_STATUS_CERTIFICATE: "Giấy xác nhận tình trạng hôn nhân",
     DocType.ADMINISTRATIVE_DOCUMENT: "Văn bản hành chính",
+    DocType.RESIDENCE_CONFIRMATION: "Giấy xác nhận thông tin về cư trú",
+    DocType.LAND_USE_CERTIFICATE: "Giấy chứng nhận quyền sử dụng đất",
+    DocType.BUSINESS_HOUSEHOLD_CERTIFICATE: "Giấy chứng nhận đăng ký hộ kinh doanh",
     DocType.OTHER: "Giấy tờ khác",
 }
 

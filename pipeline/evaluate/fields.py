@@ -14,7 +14,16 @@ from pydantic import BaseModel, Field
 
 from schemas.fields import Extraction
 
-ID_FIELDS = frozenset({"id_number", "husband_id_number", "wife_id_number"})
+ID_FIELDS = frozenset(
+    {
+        "id_number",
+        "husband_id_number",
+        "wife_id_number",
+        "holder_id_number",
+        "co_holder_id_number",
+        "owner_id_number",
+    }
+)
 
 
 class DocumentScore(BaseModel):
