@@ -94,6 +94,10 @@ def _holders(doc: SampleDocument) -> list[tuple[str, str, str | None]]:
         ]
     if doc.doc_type is DocType.ADMINISTRATIVE_DOCUMENT:
         return []  # names no citizen
+    if doc.doc_type is DocType.LAND_USE_CERTIFICATE:
+        return []  # holders' birth years only: checked in test_land_holders_ids_match_year
+    if doc.doc_type is DocType.BUSINESS_HOUSEHOLD_CERTIFICATE:
+        return []  # the owner's birth date is not printed
     return [("id_number", "date_of_birth", doc.fields.get("sex"))]
 
 
@@ -187,3 +191,16 @@ def test_administrative_documents_print_their_fields() -> None:
         for name in ("issuing_body", "signer_name", "issue_place"):
             assert doc.fields[name].split()[-1] in text
         assert set(doc.handwritten) <= {"document_number", "issue_date"}
+
+
+def test_land_holders_ids_match_their_printed_birth_years() -> None:
+    docs = [doc for doc in DOCS if doc.doc_type is DocType.LAND_USE_CERTIFICATE]
+    assert docs
+    for doc in docs:
+        text = " ".join(doc.lines)
+        for role in ("holder", "co_holder"):
+            number = doc.fields.get(f"{role}_id_number")
+            if number is None:
+                continue
+            assert number[:3] in PROVINCE_CODES
+            assert f"Năm sinh: 19{number[4:6]}" in text or f"Năm sinh: 20{number[4:6]}" in text

@@ -33,6 +33,7 @@ from sohoa.samples import (
     write_multipage_pdf,
     write_sample,
 )
+from sohoa.samples.documents import VARIANTS
 from sohoa.samples.layout import layout
 from sohoa.samples.templates import CARD_H, CARD_MARGIN, CARD_W, TEMPLATES
 
@@ -165,8 +166,8 @@ def test_multipage_tiff_and_pdf(
 
 
 def test_generate_corpus_cycles_through_types(tmp_path: Path) -> None:
-    paths = generate_corpus(tmp_path, 8, seed=3, severity=0.3, formats=("jpeg",))
-    assert len(paths) == 8 and all(p.suffix == ".jpg" and p.is_file() for p in paths)
+    paths = generate_corpus(tmp_path, len(VARIANTS), seed=3, severity=0.3, formats=("jpeg",))
+    assert len(paths) == len(VARIANTS) and all(p.suffix == ".jpg" and p.is_file() for p in paths)
     kinds = {
         json.loads(p.with_name(p.name.replace(".jpg", ".truth.json")).read_text(encoding="utf-8"))[
             "doc_type"

@@ -77,6 +77,8 @@ def _department(place: Place, rng: random.Random) -> Issuer:
     else:
         parent = f"UBND {place.district.upper()}"
         where = split_kind(place.district)[1]
+        if where[0].isdigit():  # "Quận 1" dates its papers with its city's name
+            where = place.province_name
     authority, office = rng.choice(((f"KT. {head}", f"PHÓ {head}"), (head, "")))
     return Issuer((parent, body), parent, body, symbol, where, authority, office)
 

@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 
 from schemas.fields import DocType
-from sohoa.samples import administrative, cards, certificates
+from sohoa.samples import administrative, cards, certificates, components
 from sohoa.samples.model import SampleDocument
 
 Builder = Callable[[random.Random], SampleDocument]
@@ -25,6 +25,12 @@ BUILDERS: dict[tuple[DocType, str], Builder] = {
     (DocType.DEATH_CERTIFICATE, "tt04_2020"): certificates.death_certificate,
     (DocType.MARITAL_STATUS_CERTIFICATE, "tt04_2020"): certificates.marital_status_certificate,
     (DocType.ADMINISTRATIVE_DOCUMENT, "decree30"): administrative.administrative_document,
+    (DocType.RESIDENCE_CONFIRMATION, "ct07"): components.residence_confirmation,
+    (DocType.LAND_USE_CERTIFICATE, "gcn_page1"): components.land_use_certificate,
+    (
+        DocType.BUSINESS_HOUSEHOLD_CERTIFICATE,
+        "tt01_2021",
+    ): components.business_household_certificate,
 }
 VARIANTS: tuple[tuple[DocType, str], ...] = tuple(BUILDERS)
 
