@@ -109,7 +109,7 @@ def eval_fields(
     show_errors: Annotated[bool, typer.Option(help="In từng trường sai")] = False,
 ) -> None:
     """Đo độ chính xác trích xuất trường / field extraction accuracy on labelled samples."""
-    console = Console()
+    console = Console(width=max(Console().width, 150))  # the type matrix is wide
     pairs = labelled_files(directory)
     if not pairs:
         console.print(f"[red]Không có tệp mẫu có nhãn (*.truth.json) trong {directory}[/]")
