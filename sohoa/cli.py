@@ -16,6 +16,7 @@ from schemas.errors import SohoaError
 from schemas.settings import Settings
 from sohoa.commands.eval import eval_app
 from sohoa.commands.eval_fields import eval_fields
+from sohoa.commands.eval_real_fields import eval_real_fields
 from sohoa.commands.jobs import jobs_command
 from sohoa.commands.reocr import reocr_app
 from sohoa.commands.report import report_command
@@ -165,6 +166,7 @@ app.add_typer(user_app, name="user")
 app.command("report")(report_command)
 app.command("separator")(separator_command)
 eval_app.command("fields")(eval_fields)
+eval_app.command("real-fields")(eval_real_fields)
 app.add_typer(eval_app, name="eval")
 app.add_typer(reocr_app, name="reocr")
 
