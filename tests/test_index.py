@@ -89,6 +89,26 @@ def test_search_by_id_name_and_document_number(index: Index) -> None:
     assert record.owner_date_of_birth == date(2024, 3, 12)
 
 
+def test_land_holders_and_business_owners_are_found_by_id_number(index: Index) -> None:
+    land = {
+        "holder_name": "TRẦN VĂN NAM",
+        "holder_id_number": "001066012345",
+        "co_holder_name": "NGUYỄN THỊ HOA",
+        "co_holder_id_number": "001170054321",
+        "certificate_serial": "BĐ 123456",
+    }
+    land_id = _result(index, land)
+    shop_id = _result(
+        index, {"owner_name": "LÊ VĂN AN", "owner_id_number": "001090011111"}, "b" * 64
+    )
+    with index.session() as session:
+        assert [r.id for r in find_by_id_number(session, "001170054321")] == [land_id]
+        assert [r.id for r in find_by_id_number(session, "001090011111")] == [shop_id]
+        assert [r.id for r in find_by_document_number(session, "BĐ 123456")] == [land_id]
+        record = find_by_id_number(session, "001066012345")[0]
+    assert record.owner_name == "TRẦN VĂN NAM"  # the first holder is the record's owner
+
+
 def test_new_version_replaces_old_in_search(index: Index) -> None:
     _result(index, BIRTH)
     corrected = {**BIRTH, "id_number": "001224099999"}

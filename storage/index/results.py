@@ -19,8 +19,17 @@ PEOPLE_FIELDS: dict[str, tuple[str, str, str]] = {
     "wife": ("wife_id_number", "wife_name", "wife_date_of_birth"),
     "mother": ("", "mother_name", ""),
     "father": ("", "father_name", ""),
+    "holder": ("holder_id_number", "holder_name", ""),
+    "co_holder": ("co_holder_id_number", "co_holder_name", ""),
+    "business_owner": ("owner_id_number", "owner_name", ""),
+    "household_head": ("", "household_head", ""),
 }
-DOCUMENT_NUMBER_FIELDS = ("registration_number", "document_number", "id_number")
+DOCUMENT_NUMBER_FIELDS = (
+    "registration_number",
+    "document_number",
+    "certificate_serial",
+    "id_number",
+)
 VALID_UNTIL_FIELDS = ("expiry_date", "valid_until")
 
 
@@ -54,7 +63,7 @@ def people_of(fields: dict[str, str]) -> list[ResultPerson]:
 
 def primary_person(people: list[ResultPerson]) -> ResultPerson | None:
     for person in people:
-        if person.role in ("owner", "husband"):
+        if person.role in ("owner", "husband", "holder", "business_owner"):
             return person
     return people[0] if people else None
 
