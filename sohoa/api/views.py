@@ -152,7 +152,7 @@ def result_card(row: Result, today: date) -> ResultCard:
         expired=expired,
         attachable=reason is None,
         not_attachable_reason=reason,
-        key_fields=fields_of(row, KEY_FIELDS[doc_type]),
+        key_fields=fields_of(row, KEY_FIELDS.get(doc_type, ())),
         digitized_at=row.digitized_at,
         unit_code=row.unit_code,
         shared=bool(row.shared),
