@@ -53,6 +53,9 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> N
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from sohoa.api.logmask import install_id_masking
+
+    install_id_masking()  # every process (watcher, worker, CLI), not only serve: no full ID in logs
 
 
 @app.command()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from sohoa.api.logmask import MaskIdNumbers
 from tests.api_fixtures import BIRTH, CITIZEN_ID, ApiEnv, api_fixture  # noqa: F401
 
@@ -81,3 +83,27 @@ def test_log_filter_keeps_uvicorn_access_arguments_usable() -> None:
     MaskIdNumbers().filter(record)
     line = AccessFormatter(use_colors=False).format(record)
     assert "/?q=*********345" in line and CITIZEN_ID not in line
+
+
+def test_a_document_search_for_a_grouped_id_number_is_audited_masked(api: ApiEnv) -> None:
+    """People type an ID number into the document box with spaces, dashes or dots."""
+    spaced = " ".join((CITIZEN_ID[:3], CITIZEN_ID[3:6], CITIZEN_ID[6:9], CITIZEN_ID[9:]))
+    for typed in (spaced, spaced.replace(" ", "-"), spaced.replace(" ", ".")):
+        response = api.client.post(
+            "/api/search/document", json={"document_number": typed}, headers=api.headers("canbo1")
+        )
+        assert response.status_code == 200
+    entries = api.client.get("/api/audit", headers=api.headers("quantri")).json()
+    queries = [e["query"] for e in entries]
+    assert len(queries) == 3
+    assert all(CITIZEN_ID[3:6] not in q and "*********345" in q for q in queries), queries
+
+
+def test_every_command_masks_id_numbers_in_its_log(caplog: pytest.LogCaptureFixture) -> None:
+    """The watcher's and the worker's lines too, not only serve's."""
+    from sohoa.cli import main
+
+    with caplog.at_level(logging.WARNING):
+        main(verbose=False)
+        logging.getLogger("workers.watcher").warning("took CCCD_%s.jpg", CITIZEN_ID)
+    assert CITIZEN_ID not in caplog.text and "CCCD_*********345.jpg" in caplog.text

@@ -21,7 +21,10 @@ from storage.index.tables import AuditRecord
 from storage.index.users import StaffUser
 
 # Anything that could be a personal ID (9-digit CMND up to 12-digit số định danh).
-_ID_LIKE = re.compile(r"(?<!\d)\d{9,12}(?!\d)")
+# 9 to 12 digits, run together or grouped by single spaces, dots or dashes ("031 185 945 989",
+# "031-185-945-989"): the way people type an ID number into a search box. Dates (8 digits at
+# most) and years are left alone.
+_ID_LIKE = re.compile(r"(?<![\d.\-])\d(?:[ .\-]?\d){8,11}(?![\d])")
 
 
 class AuditAction:
@@ -54,7 +57,7 @@ def citizen_hash(secret: str, id_number: str | None) -> str:
 
 def mask_ids_in(text: str) -> str:
     """``text`` with every ID-like digit run replaced by its masked form."""
-    return _ID_LIKE.sub(lambda match: mask_id_number(match.group()), text)
+    return _ID_LIKE.sub(lambda match: mask_id_number(re.sub(r"\D", "", match.group())), text)
 
 
 def write_audit(
