@@ -26,7 +26,7 @@ from sohoa.commands.separator import separator as separator_command
 from sohoa.commands.serve import serve as serve_command
 from sohoa.commands.users import user_app
 from sohoa.commands.watch import watch_command
-from sohoa.errors import exit_code
+from sohoa.errors import EXIT_TEMPORARY, exit_code
 from sohoa.presenters import extraction_json, fields_table
 
 app = typer.Typer(
@@ -173,5 +173,41 @@ eval_app.command("real-fields")(eval_real_fields)
 app.add_typer(eval_app, name="eval")
 app.add_typer(reocr_app, name="reocr")
 
+
+def _unreachable_service(error: BaseException) -> str | None:
+    """Which service an exception from a driver says is down, or None when it is no such error."""
+    import redis.exceptions
+    import sqlalchemy.exc
+    import urllib3.exceptions
+
+    if isinstance(error, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
+        return "cơ sở dữ liệu chỉ mục / index database"
+    if isinstance(error, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
+        return "hàng đợi Redis / Redis queue"
+    if isinstance(error, urllib3.exceptions.MaxRetryError | urllib3.exceptions.NewConnectionError):
+        return "kho lưu trữ / object storage"
+    return None
+
+
+def run(args: list[str] | None = None) -> None:
+    """The ``sohoa`` program: a service that is down gives one line and exit 75 (try again
+    later), never a driver's traceback."""
+    try:
+        app(args=args, standalone_mode=True)
+    except SohoaError as error:  # raised outside a command's own handling (opening the index)
+        raise SystemExit(_fail(error).exit_code) from None
+    except Exception as error:
+        service = _unreachable_service(error)
+        if service is None:
+            raise
+        first = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        err_console.print(
+            f"[bold red]Dịch vụ tạm thời không truy cập được / service unavailable:[/] {service}"
+            f" ({type(error).__name__}: {first}). Thử lại sau / try again later.",
+            soft_wrap=True,
+        )
+        raise SystemExit(EXIT_TEMPORARY) from None
+
+
 if __name__ == "__main__":
-    app()
+    run()
