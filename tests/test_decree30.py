@@ -117,6 +117,9 @@ def test_restore_marks_only_gives_known_phrases_their_marks() -> None:
     # A place's D is never made Đ (the town of Đu is not Dư Hàng); an office's may be.
     assert restore_marks("PHƯỜNG DƯ HÀNG") == "PHƯỜNG DƯ HÀNG"
     assert restore_marks("SỞ GIÁO ĐỤC VÀ ĐÀO TẠO") == "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+    # The reading that covers most words wins: a district of two words over the office PHÒNG.
+    assert restore_marks("UBND HUYỆN PHONG ĐIÊN") == "UBND HUYỆN PHONG ĐIỀN"
+    assert restore_marks("UBND HUYỆN ĐAN PHƯỜNG") == "UBND HUYỆN ĐAN PHƯỢNG"
 
 
 def test_an_unreadable_day_leaves_the_date_out_with_the_reason() -> None:
@@ -124,3 +127,8 @@ def test_an_unreadable_day_leaves_the_date_out_with_the_reason() -> None:
     assert ex.value("issue_date") is None
     assert "issue_date:handwritten" in ex.review_reasons
     assert "issue_date:missing" not in ex.review_reasons
+
+
+def test_a_number_word_read_as_s6_still_opens_the_number() -> None:
+    ex = _read(LETTER.replace("Số: 1906", "S6: 1906"))
+    assert ex.value("document_number") == "1906/SGDĐT-CTrTT"

@@ -53,6 +53,7 @@ _BODY_STARTS = ("can cu", "kinh gui", "thuc hien", "theo ", "xet ", "nham ", "de
 _AUTHORITIES = {"kt": "KT.", "tm": "TM.", "tl": "TL.", "tuq": "TUQ.", "q": "Q.", "t/m": "TM."}
 _RANKS = ("ts.", "ths.", "pgs.", "gs.", "bs.", "ks.", "ls.", "cn.", "ncs.")
 _SYMBOL = re.compile(r"/\s*([A-ZĐ][\wĐđ&.]*(?:\s*-\s*[\wĐđ&.]+)*)")
+_NUMBER_WORD = re.compile(r"[s5][o06]")  # "Số" as read: So, S6, 5o
 _SUBJECT = re.compile(r"\W*v\s*[/.]\s*[vy]\b")  # "V/v" ("về việc"); OCR gives V/Y too
 _WRITTEN_DATE = re.compile(
     r"ng[a-z]{1,3}(?P<d>.{0,8}?)th[a-z]{2,4}(?P<m>.{0,8}?)n[a-z]{1,3}\W{0,3}(?P<y>\d{4})"
@@ -123,7 +124,7 @@ def _number_line(lines: list[LineView]) -> int | None:
     run into handwritten digits ("Sóz2⁄4/TB-ĐHĐL") when the line holds nothing else."""
     for i, line in enumerate(lines):
         head = line.folded.lstrip(" .-_~|'")
-        if not head.startswith("so") or _SYMBOL.search(_slashes(line.text)) is None:
+        if not _NUMBER_WORD.match(head) or _SYMBOL.search(_slashes(line.text)) is None:
             continue
         if not head[2:3].isalpha() or len(line.words) <= 2:
             return i

@@ -169,6 +169,9 @@ def _table(phrases: list[str], keep_d: bool) -> dict[str, str]:
     return {key: next(iter(found)) for key, found in table.items() if len(found) == 1}
 
 
+_LONGEST = 8  # words in the longest phrase (office names, a few unit names)
+
+
 @cache
 def _vocabulary() -> dict[str, str]:
     return _table(
@@ -192,42 +195,53 @@ def _with_case_of(word: str, marked: str) -> str:
     )
 
 
-def _restore(
-    words: list[str], done: list[bool], table: dict[str, str], capitals: bool, keep_d: bool
-) -> None:
-    """Give runs of words not yet ``done`` the marks of ``table``'s phrases, longest first."""
-    longest = max((len(key.split()) for key in table), default=0)
-    i = 0
-    while i < len(words):
-        for size in range(min(longest, len(words) - i), 0, -1):
-            if any(done[i : i + size]):
-                continue
+def _candidates(words: list[str], i: int, capitals: bool) -> list[tuple[int, str]]:
+    """(size, phrase) of every known phrase starting at word ``i``: the office vocabulary
+    (Đ and D alike) and unit names of two words or more (Đ apart from D)."""
+    found = []
+    for table, keep_d in ((_vocabulary(), False), (_units(), True)):
+        for size in range(1, min(_LONGEST, len(words) - i) + 1):
             run = words[i : i + size]
             phrase = table.get(_key(run, keep_d))
             letters = "".join(c for w in run for c in w if c.isalpha())
-            if phrase is None or (capitals and not letters.isupper()):
-                continue
-            for k, new in enumerate(phrase.split()):
-                word = words[i + k]
-                core, marked = word.strip(",.:;"), new.strip(",.:;")
-                if core and len(core) == len(marked):
-                    words[i + k] = word.replace(core, _with_case_of(core, marked), 1)
-                done[i + k] = True
-            i += size
-            break
-        else:
-            i += 1
+            if phrase is not None and (letters.isupper() or not capitals):
+                found.append((size, phrase))
+    return found
 
 
 def restore_marks(text: str, *, capitals_only: bool = True) -> str:
-    """``text`` with each run of words that is a known phrase but for marks given its marks:
-    the official vocabulary first, then unit names in what is left.
+    """``text`` with runs of words that are known phrases but for marks given their marks.
 
-    A word's punctuation around it (a comma, a colon) and its case are kept. With
-    ``capitals_only`` only upper-case runs are touched: a header, not a sentence.
+    The runs are chosen to cover the most words, in the fewest phrases: "HUYỆN PHONG ĐIỀN" is
+    the district (two words) rather than the office word PHÒNG (one); "PHÒNG VĂN HÓA VÀ THÔNG
+    TIN" is the office rather than the commune PHONG VÂN. A word's punctuation and case are
+    kept. With ``capitals_only`` only upper-case runs are touched: a header, not a sentence.
     """
     words = _words(text)
-    done = [False] * len(words)
-    _restore(words, done, _vocabulary(), capitals_only, keep_d=False)
-    _restore(words, done, _units(), capitals_only, keep_d=True)
-    return " ".join(words)
+    n = len(words)
+    # best[i]: (words covered, -phrases used) from word i on, and the phrase taken at i
+    best: list[tuple[tuple[int, int], tuple[int, str] | None]] = [((0, 0), None)] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        choice: tuple[tuple[int, int], tuple[int, str] | None] = (best[i + 1][0], None)
+        for size, phrase in _candidates(words, i, capitals_only):
+            covered, used = best[i + size][0]
+            score = (covered + size, used - 1)
+            if score > choice[0]:
+                choice = (score, (size, phrase))
+        best[i] = choice
+    out: list[str] = []
+    i = 0
+    while i < n:
+        taken = best[i][1]
+        if taken is None:
+            out.append(words[i])
+            i += 1
+            continue
+        size, phrase = taken
+        for word, new in zip(words[i : i + size], phrase.split(), strict=True):
+            core, marked = word.strip(",.:;"), new.strip(",.:;")
+            if core and len(core) == len(marked):
+                word = word.replace(core, _with_case_of(core, marked), 1)
+            out.append(word)
+        i += size
+    return " ".join(out)
