@@ -169,3 +169,13 @@ def test_colour_pdf_pages_are_rendered_in_colour_and_lose_the_stamp(
         assert isinstance(first, PageImage)
         records = [r for r in first.stages if r.stage == "red_stamp"]
         assert [r.applied for r in records] == ([True] if lifted else [])
+
+
+def test_every_kind_meets_every_profile() -> None:
+    from sohoa.commands.eval_corpus import DEFAULT_PROFILES, PROFILES, profile_for
+    from sohoa.samples.documents import VARIANTS
+
+    for profiles in (DEFAULT_PROFILES, tuple(PROFILES)):
+        count = len(VARIANTS) * len(profiles)
+        met = {(VARIANTS[i % len(VARIANTS)], profile_for(i, profiles)) for i in range(count)}
+        assert met == {(v, p) for v in VARIANTS for p in profiles}

@@ -24,7 +24,7 @@ from sohoa.samples import (
     render,
     write_sample,
 )
-from sohoa.samples.documents import document_for_index
+from sohoa.samples.documents import VARIANTS, document_for_index
 from sohoa.samples.fonts import Face
 from sohoa.samples.model import SampleDocument
 from sohoa.samples.page_kinds import in_face, letter_spaced, two_columns, write_garbage_layer_pdf
@@ -68,6 +68,14 @@ PROFILES.update(REAL_SCAN_PROFILES)
 # The file each profile is saved as, where it is not the corpus format.
 FORMAT_OF: dict[str, Format] = {"g4_200dpi": "tiff-g4", "red_stamp": "jpeg"}
 DEGRADE_SUFFIX = ".degrade.json"
+
+
+def profile_for(index: int, profiles: tuple[str, ...]) -> str:
+    """The profile of sample ``index``: round r of the document kinds shifts the profiles by r,
+    so every kind meets every profile, even with as many kinds as profiles (11 kinds and 11
+    profiles cycled side by side would pair each kind with one profile for good)."""
+    turn = index // len(VARIANTS) + index % len(VARIANTS)
+    return profiles[turn % len(profiles)]
 
 
 def random_label(profile: DegradeProfile, severity: float) -> str:
@@ -131,7 +139,7 @@ def write_corpus(
         doc = document_for_index(seed, index)
         rng = random.Random(f"sohoa-eval-{seed}-{index}")
         if severity is None:
-            name = profiles[index % len(profiles)]
+            name = profile_for(index, profiles)
             profile = PROFILES[name]
         else:
             profile = random_profile(rng, severity)
