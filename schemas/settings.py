@@ -145,7 +145,14 @@ class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = "change-me"
+    # Keys retired by rotation, oldest first: the tokens they signed stay valid until they expire.
+    previous_secret_keys: list[str] = Field(default_factory=list)
     token_hours: int = 10
+
+    @property
+    def token_keys(self) -> list[str]:
+        """Keys a token may be signed with, oldest first; the last one signs new tokens."""
+        return [*self.previous_secret_keys, self.secret_key]
 
 
 class ReocrSettings(BaseModel):

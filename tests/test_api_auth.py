@@ -144,3 +144,15 @@ def test_staff_page_is_served_in_vietnamese(api: ApiEnv) -> None:
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert api.client.get("/static/staff.js").status_code == 200
     assert api.client.get("/static/staff.css").status_code == 200
+
+
+def test_a_rotated_key_keeps_its_tokens_until_they_expire(api: ApiEnv) -> None:
+    old, _ = issue_token("the-key-before-rotation", "canbo1", 1)
+    rotated = api.settings.api.model_copy(
+        update={"previous_secret_keys": ["the-key-before-rotation"]}
+    )
+    assert read_token(rotated.token_keys, old) == "canbo1"
+    with pytest.raises(NotAuthenticated):  # not listed: refused
+        read_token(api.settings.api.token_keys, old)
+    new, _ = issue_token(rotated.secret_key, "canbo1", 1)
+    assert read_token(rotated.token_keys, new) == "canbo1"

@@ -1,36 +1,33 @@
-"""Signed bearer tokens: HMAC-SHA256 over a small JSON payload, with an expiry.
+"""Signed bearer tokens: a small JSON payload with an expiry, signed by itsdangerous.
 
 Stateless so a search costs no session lookup beyond the user row (read afresh each request so
 a deactivated account or a changed role takes effect at once). The token carries no role and
-no personal data; it is also set as an HttpOnly cookie for the staff page.
+no personal data; it is also set as an HttpOnly cookie for the staff page. Keys rotate: tokens
+are signed with the current key and accepted under any key listed as previous, until they expire.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
-import json
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from itsdangerous import BadData, URLSafeSerializer
+
 from sohoa.api.errors import NotAuthenticated
+
+SALT = "sohoa-staff-token"  # a token of this kind is no other kind of signed value
 
 COOKIE_NAME = "sohoa_session"
 CSRF_HEADER = "X-Requested-With"
 CSRF_VALUE = "sohoa"
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _sign(secret: str, payload: str) -> str:
-    return _b64(hmac.new(secret.encode(), payload.encode(), hashlib.sha256).digest())
+def _serializer(secrets: str | Sequence[str]) -> URLSafeSerializer:
+    """Signs with the last key; verifies with any (itsdangerous tries them newest first)."""
+    keys = [secrets] if isinstance(secrets, str) else list(secrets)
+    return URLSafeSerializer(keys, salt=SALT, signer_kwargs={"digest_method": hashlib.sha256})
 
 
 def issue_token(
@@ -39,21 +36,20 @@ def issue_token(
     """A token for ``username`` valid ``hours`` hours, and its expiry (UTC)."""
     issued = int(now if now is not None else time.time())
     expires = issued + hours * 3600
-    body = json.dumps({"sub": username, "iat": issued, "exp": expires}, separators=(",", ":"))
-    payload = _b64(body.encode())
-    return f"{payload}.{_sign(secret, payload)}", datetime.fromtimestamp(expires, UTC)
+    token = _serializer(secret).dumps({"sub": username, "iat": issued, "exp": expires})
+    return str(token), datetime.fromtimestamp(expires, UTC)
 
 
-def read_token(secret: str, token: str, now: float | None = None) -> str:
-    """The username a valid, unexpired token was issued to; else ``NotAuthenticated``."""
-    payload, _, signature = token.strip().partition(".")
-    if not payload or not signature:
-        raise NotAuthenticated("malformed token")
-    if not hmac.compare_digest(_sign(secret, payload), signature):
-        raise NotAuthenticated("bad signature")
+def read_token(secrets: str | Sequence[str], token: str, now: float | None = None) -> str:
+    """The username a valid, unexpired token was issued to; else ``NotAuthenticated``.
+
+    ``secrets``: the current key, or the previous keys then the current one.
+    """
     try:
-        claims = json.loads(_unb64(payload))
+        claims = _serializer(secrets).loads(token.strip())
         username, expires = str(claims["sub"]), int(claims["exp"])
+    except BadData as exc:
+        raise NotAuthenticated("bad signature") from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise NotAuthenticated("malformed token") from exc
     if expires <= (now if now is not None else time.time()):

@@ -74,7 +74,7 @@ def current_staff(request: Request, context: Context, bearer: Bearer) -> Staff:
         token, from_cookie = request.cookies[COOKIE_NAME], True
     else:
         raise NotAuthenticated()
-    username = read_token(context.settings.api.secret_key, token)
+    username = read_token(context.settings.api.token_keys, token)
     with context.index.session() as session:
         staff = get_active(session, username)
     if staff is None:
