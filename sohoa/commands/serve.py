@@ -9,9 +9,11 @@ import typer
 
 from schemas.errors import SohoaError
 from sohoa.commands import err_console, fail, load_settings
+from sohoa.errors import EXIT_INPUT_REJECTED
 
 DEFAULT_SECRET = "change-me"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+MIN_SECRET = 16
 
 
 def serve(
@@ -27,12 +29,21 @@ def serve(
 
     settings = load_settings(data_dir)
     bind = host or settings.api.host
-    if settings.api.secret_key == DEFAULT_SECRET and bind not in LOOPBACK:
-        # Anyone knowing the default could sign tokens: say so loudly (compose still starts).
+    weak = settings.api.secret_key == DEFAULT_SECRET or len(settings.api.secret_key) < MIN_SECRET
+    if weak and bind not in LOOPBACK:
+        # Anyone knowing the default could sign tokens: refuse to serve beyond this machine.
         err_console.print(
-            "[bold red]CẢNH BÁO: chưa đặt khóa bí mật[/] — đặt SOHOA_API__SECRET_KEY trước khi mở "
-            f"trang tra cứu ra mạng ({bind}) / WARNING: set a secret key before serving beyond "
-            "this machine: with the default anyone can forge a login."
+            "[bold red]Không chạy: chưa đặt khóa bí mật đủ mạnh[/] — đặt SOHOA_API__SECRET_KEY "
+            f"(ít nhất {MIN_SECRET} ký tự, ví dụ openssl rand -hex 32) trước khi mở trang tra cứu "
+            f"ra mạng ({bind}) / refused: set SOHOA_API__SECRET_KEY (at least {MIN_SECRET} "
+            "characters) before serving beyond this machine; with the default anyone can forge "
+            "a login."
+        )
+        raise typer.Exit(EXIT_INPUT_REJECTED)
+    if weak:
+        err_console.print(
+            "[yellow]Khóa bí mật mặc định: chỉ dùng thử trên máy này / default secret key: for a "
+            "trial on this machine only.[/]"
         )
     try:
         app = create_app(settings)
