@@ -189,15 +189,18 @@ class Settings(BaseSettings):
 
     @classmethod
     def rooted_at(cls, data_dir: Path, **overrides: object) -> Settings:
-        """Settings whose local files all live under ``data_dir`` (demo, tests)."""
+        """Settings whose local files live under ``data_dir`` (demo, tests), except what the
+        environment or ``overrides`` set explicitly: ``SOHOA_INDEX__URL`` pointing at PostgreSQL
+        stays PostgreSQL, never a SQLite file under the folder."""
         data_dir = Path(data_dir)
         base = cls(**overrides)  # type: ignore[arg-type]
         base.data_dir = data_dir
-        if "storage" not in overrides:
+        if "local_root" not in base.storage.model_fields_set:
             base.storage.local_root = data_dir / "objects"
-        if "index" not in overrides:
+        if "url" not in base.index.model_fields_set:
             base.index.url = f"sqlite:///{data_dir / 'sohoa.db'}"
-        if "watch" not in overrides:
+        if "drop_dirs" not in base.watch.model_fields_set:
             base.watch.drop_dirs = [data_dir / "drop"]
+        if "work_dir" not in base.watch.model_fields_set:
             base.watch.work_dir = data_dir / "intake"
         return base
