@@ -71,3 +71,19 @@ def test_files_of_other_units_are_forbidden_and_unknown_are_404(api: ApiEnv) -> 
         assert forbidden.status_code == 403
         missing = api.client.get(f"/api/results/999/{kind}", headers=api.headers("canbo1"))
         assert missing.status_code == 404
+
+
+def test_citizen_data_is_never_cached_and_every_answer_carries_security_headers(
+    api: ApiEnv,
+) -> None:
+    result_id = api.seed(BIRTH)
+    headers = api.headers("canbo1")
+    for path in (f"/api/results/{result_id}/thumbnail", "/api/me"):
+        response = api.client.get(path, headers=headers)
+        assert response.status_code == 200
+        assert "no-store" in response.headers["cache-control"], path
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "no-referrer"
+    refused = api.client.get("/api/me")  # errors too
+    assert refused.status_code == 401 and refused.headers["cache-control"] == "no-store"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
@@ -37,6 +37,30 @@ Errors are `{code, message, message_en, detail}`; `message` is Vietnamese.
 """
 
 
+Next = Callable[[Request], Awaitable[Response]]
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def install_security_headers(app: FastAPI) -> None:
+    """Every response: no sniffing, no framing, no referrer; an API answer (citizen data) is
+    never stored by a browser or a proxy unless its route says otherwise."""
+
+    @app.middleware("http")
+    async def _headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
 def create_app(
     settings: Settings,
     *,
@@ -61,6 +85,7 @@ def create_app(
     )
     app.state.sohoa = context
     install_error_handlers(app)
+    install_security_headers(app)
     for module in (
         routes_auth,
         routes_search,

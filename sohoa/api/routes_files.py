@@ -81,5 +81,5 @@ def result_thumbnail(result_id: int, context: Context, staff: CurrentStaff) -> R
     """A small JPEG of the first page (made on first request, then cached in the store)."""
     result, _ = _visible_result(context, staff, result_id)
     data = thumbnail(context.store, result.derived_prefix)
-    headers = {"Cache-Control": "private, max-age=3600"}
+    headers = {"Cache-Control": "private, no-store"}  # a citizen's page, even small
     return Response(data, media_type="image/jpeg", headers=headers)
