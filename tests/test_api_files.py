@@ -64,13 +64,18 @@ def test_presigned_store_answers_with_a_redirect(api: ApiEnv) -> None:
     assert response.headers["location"].startswith("http://minio.local/sohoa/originals/")
 
 
-def test_files_of_other_units_are_forbidden_and_unknown_are_404(api: ApiEnv) -> None:
+def test_files_of_other_units_look_missing_and_the_attempt_is_audited(api: ApiEnv) -> None:
     theirs = api.seed(BIRTH, unit_code=OTHER_UNIT)
     for kind in ("original", "thumbnail"):
-        forbidden = api.client.get(f"/api/results/{theirs}/{kind}", headers=api.headers("canbo1"))
-        assert forbidden.status_code == 403
+        refused = api.client.get(f"/api/results/{theirs}/{kind}", headers=api.headers("canbo1"))
         missing = api.client.get(f"/api/results/999/{kind}", headers=api.headers("canbo1"))
-        assert missing.status_code == 404
+        assert refused.status_code == missing.status_code == 404  # no hint that it exists
+        assert refused.json()["code"] == missing.json()["code"]
+    entries = api.client.get("/api/audit?action=view_refused", headers=api.headers("quantri"))
+    assert [(e["username"], e["query"]) for e in entries.json()] == [
+        ("canbo1", f"result={theirs}"),
+        ("canbo1", f"result={theirs}"),
+    ]
 
 
 def test_citizen_data_is_never_cached_and_every_answer_carries_security_headers(

@@ -13,7 +13,6 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from schemas.errors import NotFound
 from sohoa.api.deps import Context, CurrentStaff
-from sohoa.api.errors import Forbidden
 from sohoa.api.reuse_service import scope_of
 from sohoa.api.thumbnails import thumbnail
 from storage.index.audit import AuditAction, write_audit
@@ -25,7 +24,6 @@ from storage.objects.local import LocalObjectStore
 router = APIRouter(prefix="/api/results", tags=["tệp / files"])
 _ERRORS: dict[int | str, dict[str, str]] = {
     401: {"description": "Chưa đăng nhập"},
-    403: {"description": "Kết quả thuộc đơn vị khác"},
     404: {"description": "Không có kết quả hoặc tệp"},
 }
 
@@ -37,7 +35,18 @@ def _visible_result(context: Context, staff: Staff, result_id: int) -> tuple[Res
     if result is None or scan is None:
         raise NotFound(f"kết quả {result_id}")
     if not is_visible(result, scope_of(staff)):
-        raise Forbidden(f"kết quả {result_id} thuộc đơn vị khác")
+        # Audited, and answered as if it did not exist: a 403 would tell that another unit
+        # holds a result under this number.
+        with context.index.session() as session:
+            write_audit(
+                session,
+                secret=context.settings.api.secret_key,
+                username=staff.username,
+                action=AuditAction.VIEW_REFUSED,
+                query=f"result={result_id}",
+                citizen_id=result.owner_id_number,
+            )
+        raise NotFound(f"kết quả {result_id}")
     return result, scan
 
 

@@ -32,6 +32,7 @@ class AuditAction:
     ATTACH = "attach"
     DETACH = "detach"
     VIEW_ORIGINAL = "view_original"
+    VIEW_REFUSED = "view_refused"  # another unit's result: not shown, but recorded
     REVIEW = "review_correction"
     LOGIN = "login"
 

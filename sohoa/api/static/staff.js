@@ -291,6 +291,7 @@ const ACTIONS_VI = {
   attach_refused: "Gắn bị từ chối",
   detach: "Gỡ khỏi hồ sơ",
   view_original: "Xem bản gốc",
+  view_refused: "Xem bị từ chối (đơn vị khác)",
   review_correction: "Sửa kết quả (rà soát)",
 };
 
