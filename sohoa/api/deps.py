@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated
 
@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from schemas.settings import Settings
 from sohoa.api.auth import COOKIE_NAME, CSRF_HEADER, CSRF_VALUE, read_token
 from sohoa.api.errors import Forbidden, NotAuthenticated
+from sohoa.api.login_throttle import LoginThrottle
 from sohoa.api.reuse_service import ReuseDesk
 from sohoa.api.review_service import ReviewDesk
 from storage.index.db import Index
@@ -31,6 +32,7 @@ class ApiContext:
     store: ObjectStore
     reuse: ReuseDesk
     review: ReviewDesk
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     @classmethod
     def build(

@@ -27,3 +27,15 @@ class StaleVersion(SohoaError):
     code = "stale_version"
     message_vi = "Kết quả này vừa được người khác sửa — hãy tải lại trước khi sửa tiếp."
     message_en = "This result was just corrected by someone else — reload before correcting."
+
+
+class TooManyAttempts(SohoaError):
+    """Too many failed logins for an account or from an address; try again after a while."""
+
+    code = "too_many_attempts"
+    message_vi = "Đăng nhập sai quá nhiều lần — vui lòng chờ rồi thử lại."
+    message_en = "Too many failed logins — please wait and try again."
+
+    def __init__(self, detail: str = "", retry_after: int = 60) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

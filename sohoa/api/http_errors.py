@@ -13,7 +13,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from schemas.errors import InputRejected, NotFound, ReuseNotAllowed, SohoaError, TransientError
-from sohoa.api.errors import Forbidden, InvalidRequest, NotAuthenticated, StaleVersion
+from sohoa.api.errors import (
+    Forbidden,
+    InvalidRequest,
+    NotAuthenticated,
+    StaleVersion,
+    TooManyAttempts,
+)
 
 _STATUS: tuple[tuple[type[SohoaError], int], ...] = (
     (NotAuthenticated, 401),
@@ -23,6 +29,7 @@ _STATUS: tuple[tuple[type[SohoaError], int], ...] = (
     (StaleVersion, 409),
     (InvalidRequest, 422),
     (InputRejected, 422),
+    (TooManyAttempts, 429),
     (TransientError, 503),
 )
 
@@ -74,6 +81,8 @@ async def _sohoa_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, SohoaError)
     status = status_for(error)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(error, TooManyAttempts):
+        headers = {"Retry-After": str(error.retry_after)}
     return JSONResponse(error_body(error), status_code=status, headers=headers)
 
 

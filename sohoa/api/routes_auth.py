@@ -26,19 +26,28 @@ router = APIRouter(prefix="/api", tags=["đăng nhập / auth"])
 def login(
     body: LoginRequest, request: Request, response: Response, context: Context
 ) -> LoginResponse:
-    """Exchange username + password for a bearer token (also set as an HttpOnly cookie)."""
-    with context.index.session() as session:
+    """Exchange username + password for a bearer token (also set as an HttpOnly cookie).
+
+    Failed logins are audited and counted: after too many for an account or from an address,
+    further tries are refused (429, Retry-After) for a while, right password or not.
+    """
+    throttle = context.login_throttle
+    address = request.client.host if request.client else "-"
+    throttle.check(body.username, address)
+    with throttle.password_check(), context.index.session() as session:
         staff = authenticate(session, body.username, body.password)
-        if staff is not None:
-            write_audit(
-                session,
-                secret=context.settings.api.secret_key,
-                username=staff.username,
-                action=AuditAction.LOGIN,
-            )
+        write_audit(
+            session,
+            secret=context.settings.api.secret_key,
+            username=staff.username if staff else body.username[:80],
+            action=AuditAction.LOGIN if staff else AuditAction.LOGIN_FAILED,
+            detail="" if staff else f"address={address}",
+        )
     if staff is None:
-        log.info("failed login for %r", mask_ids_in(body.username[:80]))
+        throttle.failed(body.username, address)
+        log.warning("failed login for %r from %s", mask_ids_in(body.username[:80]), address)
         raise NotAuthenticated("sai tên đăng nhập hoặc mật khẩu / wrong username or password")
+    throttle.succeeded(body.username)
     api = context.settings.api
     token, expires = issue_token(api.secret_key, staff.username, api.token_hours)
     response.set_cookie(

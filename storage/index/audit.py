@@ -35,6 +35,7 @@ class AuditAction:
     VIEW_REFUSED = "view_refused"  # another unit's result: not shown, but recorded
     REVIEW = "review_correction"
     LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
 
 
 @dataclass(frozen=True)

@@ -286,6 +286,7 @@ async function loadReview() {
 
 const ACTIONS_VI = {
   login: "Đăng nhập",
+  login_failed: "Đăng nhập sai",
   search: "Tra cứu",
   attach: "Gắn vào hồ sơ",
   attach_refused: "Gắn bị từ chối",
