@@ -25,7 +25,9 @@ class StorageSettings(BaseModel):
     minio_bucket: str = "sohoa"
     minio_secure: bool = False
     minio_region: str = "us-east-1"
-    presign_seconds: int = 300
+    # A view link is followed by the browser at once; the audit records only that first request,
+    # so the link must not outlive it by much (anyone holding it can fetch the scan meanwhile).
+    presign_seconds: int = 30
 
 
 class IndexSettings(BaseModel):
