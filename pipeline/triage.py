@@ -15,6 +15,7 @@ from pipeline.tools import poppler
 from schemas.documents import MediaType, SourceFile
 from schemas.errors import (
     CorruptFile,
+    DocumentTooLarge,
     EmptyFile,
     FileTooLarge,
     NoPages,
@@ -84,9 +85,13 @@ def _image_pages(path: Path, limits: LimitSettings) -> int:
                 frames = getattr(image, "n_frames", 1)
                 if frames > limits.max_pages:
                     raise TooManyPages(f"{frames} > {limits.max_pages}")
+                total = 0
                 for index in range(frames):
                     image.seek(index)
                     width, height = image.size
+                    total += width * height
+                    if total > limits.max_pixels_per_document:
+                        raise DocumentTooLarge(f"> {limits.max_pixels_per_document} px")
                     if width * height > limits.max_pixels_per_page:
                         raise PageTooLarge(
                             f"trang {index + 1}: {width}×{height} px > {limits.max_pixels_per_page}"
@@ -139,9 +144,15 @@ def _pdf_pages(path: Path, limits: LimitSettings, ocr: OcrSettings) -> int:
     info = poppler.pdf_info(path, poppler_path=ocr.poppler_path)
     if info.pages > limits.max_pages:
         raise TooManyPages(f"{info.pages} > {limits.max_pages}")
+    total = 0.0
     for number, size in enumerate(info.page_sizes, start=1):
         try:
-            pdf_page_dpi(size, ocr.dpi, limits.max_pixels_per_page)
+            dpi = pdf_page_dpi(size, ocr.dpi, limits.max_pixels_per_page)
         except PageTooLarge as exc:
             raise PageTooLarge(f"trang {number}: {exc.detail}") from exc
+        total += (size[0] / 72 * dpi) * (size[1] / 72 * dpi)
+        if total > limits.max_pixels_per_document:
+            raise DocumentTooLarge(
+                f"{number} trang đầu đã quá {limits.max_pixels_per_document} điểm ảnh"
+            )
     return info.pages

@@ -82,6 +82,18 @@ class PageTooLarge(InputRejected):
     message_en = "A page is too large (too many pixels) — rescan at 300 dpi."
 
 
+class DocumentTooLarge(InputRejected):
+    code = "document_too_large"
+    message_vi = (
+        "Tài liệu quá lớn: tổng số điểm ảnh của các trang vượt giới hạn — tách thành nhiều tệp "
+        "hoặc quét lại ở 300 dpi."
+    )
+    message_en = (
+        "The document is too large: its pages together have too many pixels — split it into "
+        "several files or rescan at 300 dpi."
+    )
+
+
 class FileTooLarge(InputRejected):
     code = "file_too_large"
     message_vi = "Tệp quá lớn so với giới hạn cho phép."

@@ -107,6 +107,9 @@ class LimitSettings(BaseModel):
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 500
     max_pixels_per_page: int = 12_000 * 12_000
+    # All pages together, as rendered for OCR: 500 A4 pages at 300 dpi (8.7 Mpx each). A PDF of
+    # 499 blank 40-inch pages, each just under the page limit, would be 72 Gpx of work.
+    max_pixels_per_document: int = 4_500_000_000
 
 
 class ReviewSettings(BaseModel):

@@ -15,6 +15,7 @@ from pipeline.triage import sniff, triage
 from schemas.documents import MediaType
 from schemas.errors import (
     CorruptFile,
+    DocumentTooLarge,
     EmptyFile,
     EncryptedFile,
     FileTooLarge,
@@ -138,3 +139,32 @@ def test_multipage_tiff_counts_frames(tmp_path: Path) -> None:
     source = triage(path, LIMITS, OCR)
     assert (source.media_type, source.page_count) == (MediaType.TIFF, 3)
     assert len(source.sha256) == 64
+
+
+def test_a_pdf_bomb_of_big_blank_pages_is_refused_before_rendering(tmp_path: Path) -> None:
+    """499 blank pages of 40×40 inches, each just under the page limit: refused on the
+    document's pixel budget, from the page sizes alone, in a fraction of a second."""
+    import time
+
+    writer = PdfWriter()
+    for _ in range(499):
+        writer.add_blank_page(width=40 * 72, height=40 * 72)
+    out = io.BytesIO()
+    writer.write(out)
+    path = _write(tmp_path, "bomb.pdf", out.getvalue())
+    started = time.perf_counter()
+    with pytest.raises(DocumentTooLarge) as caught:
+        triage(path, LIMITS, OCR)
+    assert time.perf_counter() - started < 5
+    assert "tách thành nhiều tệp" in caught.value.staff_message()
+    normal = _write(tmp_path, "a4.pdf", _pdf(20))
+    assert triage(normal, LIMITS, OCR).page_count == 20
+
+
+def test_frames_over_the_document_budget_are_refused(tmp_path: Path) -> None:
+    frames = [Image.new("L", (400, 400), 255) for _ in range(3)]
+    path = tmp_path / "stack.tif"
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    with pytest.raises(DocumentTooLarge):
+        triage(path, LimitSettings(max_pixels_per_document=400 * 400 * 2), OCR)
+    assert triage(path, LIMITS, OCR).page_count == 3
