@@ -156,3 +156,34 @@ def test_a_rotated_key_keeps_its_tokens_until_they_expire(api: ApiEnv) -> None:
         read_token(api.settings.api.token_keys, old)
     new, _ = issue_token(rotated.secret_key, "canbo1", 1)
     assert read_token(rotated.token_keys, new) == "canbo1"
+
+
+def test_logout_ends_the_token_and_the_cookie_at_once(api: ApiEnv) -> None:
+    login = api.client.post("/api/login", json={"username": "canbo1", "password": PASSWORD})
+    token = login.json()["access_token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    other = api.headers("canbo1")  # another session of the same account
+    assert api.client.get("/api/me", headers=bearer).status_code == 200
+    assert api.client.post("/api/logout", headers=bearer).status_code == 204
+    assert api.client.get("/api/me", headers=bearer).status_code == 401
+    assert api.client.get("/api/me", headers=other).status_code == 401
+    cookie = api.client.post("/api/login", json={"username": "canbo1", "password": PASSWORD})
+    assert cookie.status_code == 200  # logging in again works
+    assert api.client.get("/api/me").status_code == 200
+
+
+def test_disabling_or_a_new_password_ends_sessions(api: ApiEnv) -> None:
+    from storage.index.users import set_active, set_password
+
+    headers = api.headers("canbo1")
+    with api.index.session() as session:
+        set_active(session, "canbo1", False)
+        set_active(session, "canbo1", True)
+    assert api.client.get("/api/me", headers=headers).status_code == 401  # ended, not resumed
+    fresh = api.headers("canbo1")
+    assert api.client.get("/api/me", headers=fresh).status_code == 200
+    with api.index.session() as session:
+        set_password(session, "canbo1", "mat-khau-moi-456")
+    assert api.client.get("/api/me", headers=fresh).status_code == 401
+    old = api.client.post("/api/login", json={"username": "canbo1", "password": PASSWORD})
+    assert old.status_code == 401

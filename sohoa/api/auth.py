@@ -34,24 +34,31 @@ def issue_token(
     secret: str, username: str, hours: int, now: float | None = None
 ) -> tuple[str, datetime]:
     """A token for ``username`` valid ``hours`` hours, and its expiry (UTC)."""
-    issued = int(now if now is not None else time.time())
-    expires = issued + hours * 3600
+    issued = now if now is not None else time.time()  # sub-second: a logout ends what came before
+    expires = int(issued) + hours * 3600
     token = _serializer(secret).dumps({"sub": username, "iat": issued, "exp": expires})
     return str(token), datetime.fromtimestamp(expires, UTC)
 
 
-def read_token(secrets: str | Sequence[str], token: str, now: float | None = None) -> str:
-    """The username a valid, unexpired token was issued to; else ``NotAuthenticated``.
+def read_claims(
+    secrets: str | Sequence[str], token: str, now: float | None = None
+) -> tuple[str, float]:
+    """The username a valid, unexpired token was issued to, and when; else ``NotAuthenticated``.
 
     ``secrets``: the current key, or the previous keys then the current one.
     """
     try:
         claims = _serializer(secrets).loads(token.strip())
-        username, expires = str(claims["sub"]), int(claims["exp"])
+        username, expires, issued = str(claims["sub"]), int(claims["exp"]), float(claims["iat"])
     except BadData as exc:
         raise NotAuthenticated("bad signature") from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise NotAuthenticated("malformed token") from exc
     if expires <= (now if now is not None else time.time()):
         raise NotAuthenticated("token expired")
-    return username
+    return username, issued
+
+
+def read_token(secrets: str | Sequence[str], token: str, now: float | None = None) -> str:
+    """The username a valid, unexpired token was issued to; else ``NotAuthenticated``."""
+    return read_claims(secrets, token, now)[0]

@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from schemas.settings import Settings
-from sohoa.api.auth import COOKIE_NAME, CSRF_HEADER, CSRF_VALUE, read_token
+from sohoa.api.auth import COOKIE_NAME, CSRF_HEADER, CSRF_VALUE, read_claims
 from sohoa.api.errors import Forbidden, NotAuthenticated
 from sohoa.api.login_throttle import LoginThrottle
 from sohoa.api.reuse_service import ReuseDesk
@@ -76,11 +76,11 @@ def current_staff(request: Request, context: Context, bearer: Bearer) -> Staff:
         token, from_cookie = request.cookies[COOKIE_NAME], True
     else:
         raise NotAuthenticated()
-    username = read_token(context.settings.api.token_keys, token)
+    username, issued = read_claims(context.settings.api.token_keys, token)
     with context.index.session() as session:
-        staff = get_active(session, username)
+        staff = get_active(session, username, issued)
     if staff is None:
-        raise NotAuthenticated("account disabled or removed")
+        raise NotAuthenticated("account disabled, removed or logged out")
     unsafe = from_cookie and request.method not in SAFE_METHODS
     if unsafe and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
         raise Forbidden(f"thiếu tiêu đề {CSRF_HEADER} (chống giả mạo yêu cầu)")

@@ -12,7 +12,7 @@ from sohoa.api.errors import NotAuthenticated
 from sohoa.api.requests import LoginRequest
 from sohoa.api.views import LoginResponse, UserView, user_view
 from storage.index.audit import AuditAction, mask_ids_in, write_audit
-from storage.index.users import authenticate
+from storage.index.users import authenticate, end_sessions
 
 log = logging.getLogger("sohoa.api.auth")
 router = APIRouter(prefix="/api", tags=["đăng nhập / auth"])
@@ -63,8 +63,11 @@ def login(
 
 
 @router.post("/logout", status_code=204)
-def logout(response: Response) -> Response:
-    """Forget the page's cookie (a bearer token simply expires)."""
+def logout(request: Request, response: Response, context: Context, staff: CurrentStaff) -> Response:
+    """End the account's sessions: this token, the page's cookie and any other token it holds
+    stop working at once; the cookie is forgotten."""
+    with context.index.session() as session:
+        end_sessions(session, staff.username)
     response.delete_cookie(COOKIE_NAME, path="/")
     response.status_code = 204
     return response

@@ -7,13 +7,14 @@ user exists, so a login attempt cannot tell which usernames are real.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, DateTime, Integer, String, func, select
+from sqlalchemy import Boolean, DateTime, Float, Integer, String, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -44,6 +45,8 @@ class StaffUser(Base):
     unit_code: Mapped[str] = mapped_column(String(40), default="", index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    # Epoch seconds: tokens issued before are refused (logout, disable, password change).
+    tokens_valid_after: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 @dataclass(frozen=True)
@@ -120,9 +123,71 @@ def authenticate(session: Session, username: str, password: str) -> Staff | None
     return _as_staff(row)
 
 
-def get_active(session: Session, username: str) -> Staff | None:
-    """The account behind a token, if it still exists and is active (role read afresh)."""
+def get_active(session: Session, username: str, issued_at: float | None = None) -> Staff | None:
+    """The account behind a token, if it still exists, is active and did not end the token's
+    session after it was issued (role read afresh)."""
     row = session.scalars(
         select(StaffUser).where(StaffUser.username == username, StaffUser.active.is_(True))
     ).first()
-    return _as_staff(row) if row is not None else None
+    if row is None:
+        return None
+    ended = row.tokens_valid_after
+    if ended is not None and (issued_at is None or issued_at < ended):
+        return None
+    return _as_staff(row)
+
+
+def _row(session: Session, username: str) -> StaffUser:
+    row = session.scalars(
+        select(StaffUser).where(StaffUser.username == username.strip().lower())
+    ).first()
+    if row is None:
+        raise UserError(f"không có tài khoản {username!r}")
+    return row
+
+
+def end_sessions(session: Session, username: str, now: float | None = None) -> None:
+    """Refuse every token the account holds now (logout ends all of its sessions)."""
+    _row(session, username).tokens_valid_after = now if now is not None else time.time()
+
+
+def set_active(session: Session, username: str, active: bool) -> Staff:
+    """Disable (its sessions end at once) or enable an account."""
+    row = _row(session, username)
+    row.active = active
+    if not active:
+        row.tokens_valid_after = time.time()
+    return _as_staff(row)
+
+
+def set_password(session: Session, username: str, password: str) -> Staff:
+    """A new password; the account's sessions end (whoever knew the old one is out)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự")
+    row = _row(session, username)
+    row.password_hash = hash_password(password)
+    row.tokens_valid_after = time.time()
+    return _as_staff(row)
+
+
+def set_role(session: Session, username: str, role: Role, unit_code: str | None = None) -> Staff:
+    """Another role (and unit); takes effect on the next request, no new login needed."""
+    row = _row(session, username)
+    unit = row.unit_code if unit_code is None else unit_code.strip()
+    if role is not Role.ADMIN and not unit:
+        raise UserError("cán bộ và lãnh đạo phải thuộc một đơn vị (mã đơn vị)")
+    row.role, row.unit_code = role.value, unit
+    return _as_staff(row)
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+    unit_code: str
+    active: bool
+
+
+def list_users(session: Session) -> list[Account]:
+    rows = session.scalars(select(StaffUser).order_by(StaffUser.username)).all()
+    return [Account(r.username, r.role, r.unit_code, r.active) for r in rows]
