@@ -49,6 +49,30 @@ def test_user_add_creates_a_verifiable_account(tmp_path: Path) -> None:
     assert weak.exit_code == 2
 
 
+def test_accounts_are_listed_disabled_enabled_repassworded_and_re_roled(tmp_path: Path) -> None:
+    data, index = _prepared(tmp_path)
+    where = ["--data-dir", str(data)]
+
+    def run(*args: str) -> str:
+        done = runner.invoke(app, ["user", *args, *where])
+        assert done.exit_code == 0, done.output
+        return done.output
+
+    assert "canbo1" in run("list") and "đang dùng" in run("list")
+    assert "mọi phiên" in run("disable", "canbo1")
+    assert "đã khóa" in run("list")
+    with index.session() as session:
+        assert authenticate(session, "canbo1", "mat-khau-123") is None
+    run("enable", "canbo1")
+    run("passwd", "canbo1", "--password", "mat-khau-moi-456")
+    with index.session() as session:
+        assert authenticate(session, "canbo1", "mat-khau-123") is None
+        assert authenticate(session, "canbo1", "mat-khau-moi-456") is not None
+    assert "supervisor" in run("role", "canbo1", "--role", "supervisor")
+    missing = runner.invoke(app, ["user", "disable", "khong-co", *where])
+    assert missing.exit_code == 2 and "không có tài khoản" in missing.output
+
+
 def test_search_and_attach_from_the_command_line(tmp_path: Path) -> None:
     data, index = _prepared(tmp_path)
     store = LocalObjectStore(Settings.rooted_at(data).storage.local_root)
