@@ -3,10 +3,13 @@
 Each civil or component type declares its titles and phrases in its rule module; they are
 searched with the same fuzzy matcher as labels (accent-folded, a few wrong letters tolerated).
 A type is a candidate only with strong evidence: its title on a line of its own **and** at least
-``MIN_PHRASES`` of its phrases; a letter quoting "Giấy khai sinh" or a table headed "Ngày, tháng,
-năm sinh" is no birth certificate. Without a candidate, the Decree 30 layout (number and symbol,
-motto, kind title or "V/v", "Nơi nhận", signer's authority) makes an administrative document;
-anything else is ``other``, which never carries personal fields.
+``MIN_PHRASES`` of its phrases (a second title of the type, CĂN CƯỚC over IDENTITY CARD, counts as
+one); a letter quoting "Giấy khai sinh" or a table headed "Ngày, tháng, năm sinh" is no birth
+certificate. A page whose title was lost (a 72-dpi photo) but that shows ``MIN_PHRASES_UNTITLED``
+of a type's phrases is that type with a confidence that sends it to review. Without a candidate,
+the Decree 30 layout (number and symbol, motto, kind title or "V/v", "Nơi nhận", signer's
+authority) makes an administrative document; anything else is ``other``, which never carries
+personal fields.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ STRONG_SCORE = 5.0
 
 MIN_PHRASES = 2
 """Phrases of a type, besides its title, that must be found for the type to be considered."""
+MIN_PHRASES_UNTITLED = 4
+UNTITLED_CONFIDENCE = 0.45
+"""Below the review threshold (0.5): a type without its title is always checked by a person."""
 ADMIN_MARKERS = 3
 """Decree 30 layout markers that make an administrative document (one of them its number and
 symbol or its kind's title)."""
@@ -66,8 +72,14 @@ def _hits(line: LineView, entries: list[tuple[DocType, Phrase, bool]]) -> list[t
 
 class Evidence(NamedTuple):
     score: float
-    titled: bool  # its title alone on a line
+    titles: int  # its titles found alone on a line
     phrases: int  # other phrases (or its title inside a sentence) found
+
+    @property
+    def strong(self) -> bool:
+        if self.titles:
+            return self.phrases + self.titles - 1 >= MIN_PHRASES
+        return self.phrases >= MIN_PHRASES_UNTITLED
 
 
 def evidence(ocr: OcrDocument) -> dict[DocType, Evidence]:
@@ -92,9 +104,9 @@ def evidence(ocr: OcrDocument) -> dict[DocType, Evidence]:
     found: dict[DocType, Evidence] = {}
     for k, w in weights.items():
         doc_type = entries[k][0]
-        score, titled, phrases = found.get(doc_type, Evidence(0.0, False, 0))
+        score, titles, phrases = found.get(doc_type, Evidence(0.0, 0, 0))
         is_title = w >= TITLE_WEIGHT
-        found[doc_type] = Evidence(score + w, titled or is_title, phrases + (not is_title))
+        found[doc_type] = Evidence(score + w, titles + is_title, phrases + (not is_title))
     return found
 
 
@@ -107,11 +119,13 @@ def classify(ocr: OcrDocument) -> tuple[DocType, float]:
     """The type and a confidence in 0..1: a civil or component type with strong evidence, else
     an administrative document by layout, else ``OTHER`` with 0.0."""
     found = evidence(ocr)
-    strong = {t: e.score for t, e in found.items() if e.titled and e.phrases >= MIN_PHRASES}
+    strong = {t: e.score for t, e in found.items() if e.strong}
     if strong:
         best_type, best = max(strong.items(), key=lambda t: t[1])
         second = max((e.score for t, e in found.items() if t != best_type), default=0.0)
         confidence = best / (best + second) * min(1.0, best / STRONG_SCORE)
+        if not found[best_type].titles:
+            confidence = min(confidence, UNTITLED_CONFIDENCE)
         return best_type, round(confidence, 3)
     markers = layout_markers(lines_of(ocr))
     if len(markers) >= ADMIN_MARKERS and markers & {"number_symbol", "kind_title", "subject"}:

@@ -121,6 +121,7 @@ RULES = DocRules(
         "Nguyên quán",
         "Nơi thường trú",
         "Nơi ĐKHK thường trú",
+        "Sex",
     ),
     id_checks=(IdCheck("id_number", birth_field="date_of_birth", sex_field="sex"),),
     date_order=(
