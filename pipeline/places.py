@@ -94,6 +94,20 @@ def unit_names() -> dict[str, str]:
     return {key: next(iter(s.values())) for key, s in table.items() if len(s) == 1}
 
 
+@cache
+def all_unit_names() -> frozenset[str]:
+    """Every unit name as the dataset prints it (NFC), both before and after the 2025 merger."""
+    path = dataset_path()
+    if path is None:
+        return frozenset()
+    names: set[str] = set()
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        for query in _QUERIES:
+            for row in db.execute(query):
+                names.update(unicodedata.normalize("NFC", name) for name in row if name)
+    return frozenset(names)
+
+
 _COUNCIL = ("uy ban nhan dan", "ubnd")
 """The body before a unit in a registration place: "Ủy ban nhân dân xã Kiêu Kỵ"."""
 

@@ -120,6 +120,9 @@ def test_restore_marks_only_gives_known_phrases_their_marks() -> None:
     # The reading that covers most words wins: a district of two words over the office PHÒNG.
     assert restore_marks("UBND HUYỆN PHONG ĐIÊN") == "UBND HUYỆN PHONG ĐIỀN"
     assert restore_marks("UBND HUYỆN ĐAN PHƯỜNG") == "UBND HUYỆN ĐAN PHƯỢNG"
+    assert restore_marks("UBND TĨNH HẢI DƯƠNG") == "UBND TỈNH HẢI DƯƠNG"
+    # Letters two units share (phường Quan Hoa, huyện Quan Hóa) are kept as read, never QUẬN.
+    assert restore_marks("PHƯỜNG QUAN HOA") == "PHƯỜNG QUAN HOA"
 
 
 def test_an_unreadable_day_leaves_the_date_out_with_the_reason() -> None:
@@ -132,3 +135,9 @@ def test_an_unreadable_day_leaves_the_date_out_with_the_reason() -> None:
 def test_a_number_word_read_as_s6_still_opens_the_number() -> None:
     ex = _read(LETTER.replace("Số: 1906", "S6: 1906"))
     assert ex.value("document_number") == "1906/SGDĐT-CTrTT"
+
+
+def test_a_body_with_words_run_together_goes_to_review() -> None:
+    ex = _read(LETTER.replace("UBND THANH PHO ĐÁ NANG", "UBND THÀNH PHỐ HỒ CHÍMINH"))
+    assert ex.value("parent_body") == "UBND THÀNH PHỐ HỒ CHÍMINH"
+    assert "parent_body:text.doubtful_word" in ex.review_reasons

@@ -146,6 +146,7 @@ CODES_VI: dict[str, str] = {
     "name_uncertain": "dấu của tên có thể bị đọc nhầm, cần đối chiếu bản gốc",
     "place_uncertain": "địa danh có thể bị đọc sai dấu, cần đối chiếu bản gốc",
     "handwritten": "có thể viết tay hoặc đọc không rõ, cần đối chiếu bản gốc",
+    "text.doubtful_word": "có chữ không phải tiếng Việt (dính liền hoặc đọc sai), cần đối chiếu",
     "repaired": "đã sửa ký tự nhận dạng nhầm, cần đối chiếu bản gốc",
     "invalid": "giá trị không hợp lệ",
     "unrecognized": "không nhận diện được loại giấy tờ",

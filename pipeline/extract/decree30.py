@@ -30,8 +30,8 @@ from pipeline.extract.official_words import (
 )
 from pipeline.extract.text import LineView, fold, union_box, words_confidence
 from pipeline.names import fold_marks, is_known
-from pipeline.places import unit_names
-from pipeline.syllables import is_syllable
+from pipeline.places import unit_names, unit_words
+from pipeline.syllables import is_syllable, split_tone
 from schemas.fields import ExtractedField
 from schemas.ocr import OcrDocument, Word
 
@@ -258,11 +258,31 @@ def issuing_bodies(lines: list[LineView], page: Page) -> list[ExtractedField]:
         return []
     council = fold_marks(texts[0].replace(" ", "")) in ("uybannhandan", "hoidongnhandan")
     if len(texts) == 1 or council:
-        return [_field("issuing_body", " ".join(texts[:2]), words, "decree30.body")]
-    return [
-        _field("parent_body", texts[0], words, "decree30.body"),
-        _field("issuing_body", " ".join(texts[1:3]), words, "decree30.body"),
-    ]
+        named = [("issuing_body", " ".join(texts[:2]))]
+    else:
+        named = [("parent_body", texts[0]), ("issuing_body", " ".join(texts[1:3]))]
+    found = []
+    for name, text in named:
+        field = _field(name, text, words, "decree30.body")
+        if any(_unreadable(word) for word in text.split()):
+            field = field.model_copy(update={"valid": False, "issues": [DOUBTFUL_WORD]})
+        found.append(field)
+    return found
+
+
+DOUBTFUL_WORD = "text.doubtful_word"
+_ABBREVIATIONS = frozenset({"UBND", "HĐND", "UBMTTQ", "TP", "TX", "TT"})
+
+
+def _unreadable(word: str) -> bool:
+    """A word of a body's name that is no Vietnamese syllable, no abbreviation (no vowel, or a
+    known one) and no unit's word: two words run together (CHÍMINH) or a misread."""
+    core = word.strip(".,:;()-")
+    if len(core) < 4 or not core.isalpha() or core.upper() in _ABBREVIATIONS:
+        return False
+    if not any(fold_marks(c) in "aeiouy" for c in core.lower()):
+        return False  # SGDĐT, CTSV: an abbreviation
+    return not is_syllable(core.lower()) and split_tone(core.lower()) not in unit_words()
 
 
 def _kind_title(line: LineView, symbol: str | None = None) -> str | None:

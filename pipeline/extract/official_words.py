@@ -13,7 +13,7 @@ import unicodedata
 from functools import cache
 
 from pipeline.names import fold_marks
-from pipeline.places import unit_names
+from pipeline.places import all_unit_names
 
 KINDS: dict[str, str] = {
     "NQ": "Nghị quyết",
@@ -159,32 +159,37 @@ def _key(words: list[str], keep_d: bool = False) -> str:
     return " ".join(fold_marks(w.strip(",.:;")) for w in words)
 
 
-def _table(phrases: list[str], keep_d: bool) -> dict[str, str]:
-    """Folded letters → the one marked phrase they stand for (ambiguous letters are dropped)."""
-    table: dict[str, set[str]] = {}
+def _table(phrases: list[str], keep_d: bool, first_wins: bool) -> dict[str, str | None]:
+    """Folded letters → the marked phrase they stand for. Where several share them, the first
+    listed wins (``first_wins``: one office name written with either tone placement), or None
+    (unit names, Quan Hoa and Quan Hóa): such words are known, kept as read, never re-marked."""
+    table: dict[str, list[str]] = {}
     for phrase in phrases:
-        table.setdefault(_key(phrase.split(), keep_d), set()).add(
-            unicodedata.normalize("NFC", phrase)
-        )
-    return {key: next(iter(found)) for key, found in table.items() if len(found) == 1}
+        text = unicodedata.normalize("NFC", phrase)
+        found = table.setdefault(_key(text.split(), keep_d), [])
+        if text not in found:
+            found.append(text)
+    return {
+        key: found[0] if first_wins or len(found) == 1 else None for key, found in table.items()
+    }
 
 
 _LONGEST = 8  # words in the longest phrase (office names, a few unit names)
 
 
 @cache
-def _vocabulary() -> dict[str, str]:
-    return _table(
-        [*BODY_PHRASES, *TITLE_WORDS], keep_d=False
-    )  # not kinds: PHƯỜNG AN is no PHƯƠNG ÁN
+def _vocabulary() -> dict[str, str | None]:
+    """Office words and titles (not kinds: PHƯỜNG AN is no PHƯƠNG ÁN)."""
+    return _table([*BODY_PHRASES, *TITLE_WORDS], keep_d=False, first_wins=True)
 
 
 @cache
-def _units() -> dict[str, str]:
-    """Unit names, tried after the vocabulary: "PHONG VÂN" is a commune, yet in "PHÒNG VĂN HÓA
-    VÀ THÔNG TIN" the office's words come first."""
+def _units() -> dict[str, str | None]:
+    """Unit names of two words or more; the reading covering most words decides between them
+    and the vocabulary."""
     # Two words at least: a one-word unit (Đu, An) is too easily another word.
-    return _table([name.upper() for name in unit_names().values() if " " in name], keep_d=True)
+    names = sorted(name.upper() for name in all_unit_names() if " " in name)
+    return _table(names, keep_d=True, first_wins=False)
 
 
 def _with_case_of(word: str, marked: str) -> str:
@@ -195,17 +200,17 @@ def _with_case_of(word: str, marked: str) -> str:
     )
 
 
-def _candidates(words: list[str], i: int, capitals: bool) -> list[tuple[int, str]]:
+def _candidates(words: list[str], i: int, capitals: bool) -> list[tuple[int, str | None]]:
     """(size, phrase) of every known phrase starting at word ``i``: the office vocabulary
     (Đ and D alike) and unit names of two words or more (Đ apart from D)."""
     found = []
     for table, keep_d in ((_vocabulary(), False), (_units(), True)):
         for size in range(1, min(_LONGEST, len(words) - i) + 1):
             run = words[i : i + size]
-            phrase = table.get(_key(run, keep_d))
+            key = _key(run, keep_d)
             letters = "".join(c for w in run for c in w if c.isalpha())
-            if phrase is not None and (letters.isupper() or not capitals):
-                found.append((size, phrase))
+            if key in table and (letters.isupper() or not capitals):
+                found.append((size, table[key]))
     return found
 
 
@@ -220,9 +225,9 @@ def restore_marks(text: str, *, capitals_only: bool = True) -> str:
     words = _words(text)
     n = len(words)
     # best[i]: (words covered, -phrases used) from word i on, and the phrase taken at i
-    best: list[tuple[tuple[int, int], tuple[int, str] | None]] = [((0, 0), None)] * (n + 1)
+    best: list[tuple[tuple[int, int], tuple[int, str | None] | None]] = [((0, 0), None)] * (n + 1)
     for i in range(n - 1, -1, -1):
-        choice: tuple[tuple[int, int], tuple[int, str] | None] = (best[i + 1][0], None)
+        choice: tuple[tuple[int, int], tuple[int, str | None] | None] = (best[i + 1][0], None)
         for size, phrase in _candidates(words, i, capitals_only):
             covered, used = best[i + size][0]
             score = (covered + size, used - 1)
@@ -238,6 +243,10 @@ def restore_marks(text: str, *, capitals_only: bool = True) -> str:
             i += 1
             continue
         size, phrase = taken
+        if phrase is None:  # a known name spelled several ways: kept as read
+            out.extend(words[i : i + size])
+            i += size
+            continue
         for word, new in zip(words[i : i + size], phrase.split(), strict=True):
             core, marked = word.strip(",.:;"), new.strip(",.:;")
             if core and len(core) == len(marked):
