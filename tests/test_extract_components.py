@@ -131,3 +131,11 @@ def test_generated_papers_read_back_from_their_printed_lines(doc_type: DocType) 
         layout_only = {"summary", "signer_title", "signer_name"}
         expected = {k: v for k, v in doc.fields.items() if k not in layout_only}
         assert {k: ex.value(k) for k in expected} == expected
+
+
+def test_a_series_letter_read_twice_is_dropped_and_the_serial_goes_to_review() -> None:
+    ex = extract(make_doc(LAND.replace("BĐ 123456", "BĐĐ 123456")), REVIEW, today=TODAY)
+    assert ex.value("certificate_serial") == "BĐ 123456"
+    assert "certificate_serial:repaired" in ex.review_reasons
+    odd = extract(make_doc(LAND.replace("BĐ 123456", "B 123456")), REVIEW, today=TODAY)
+    assert "certificate_serial:serial.series" in odd.review_reasons

@@ -9,7 +9,7 @@ they are doubtful or were repaired, required or not: a wrong ID number must neve
 from __future__ import annotations
 
 from pipeline.extract.decree30 import HANDWRITTEN
-from pipeline.extract.repair import SLASH_DIGIT_RULE
+from pipeline.extract.repair import DOUBLED_LETTER_RULE, SLASH_DIGIT_RULE
 from pipeline.extract.spec import DocRules, Kind
 from pipeline.names import doubts
 from pipeline.places import doubts as place_doubts
@@ -68,7 +68,7 @@ def reasons(
         if HANDWRITTEN in f.issues:
             found.append(f"{spec.name}:{HANDWRITTEN}")  # written over a leader: a person reads
             continue
-        if SLASH_DIGIT_RULE in f.issues:
+        if SLASH_DIGIT_RULE in f.issues or DOUBLED_LETTER_RULE in f.issues:
             found.append(f"{spec.name}:repaired")  # 171/2018 or 1711/2018: a person decides
             continue
         if f.confidence < settings.min_field_confidence:
@@ -170,6 +170,8 @@ CODES_VI: dict[str, str] = {
     "name.digits": "họ tên có chữ số",
     "sex.unparsed": "không đọc được giới tính",
     "doc_number.unparsed": "không đọc được số giấy tờ",
+    "serial.series": "số seri phải bắt đầu bằng hai chữ cái in hoa",
+    "serial.unparsed": "không đọc được số seri",
     "text.unparsed": "không đọc được nội dung",
 }
 

@@ -23,7 +23,7 @@ RULES = DocRules(
         FieldSpec("map_sheet", Kind.DOC_NUMBER, ("Tờ bản đồ số",), required=True),
         FieldSpec("land_address", Kind.PLACE, ("Địa chỉ thửa đất", "Địa chỉ"), max_lines=2),
         FieldSpec("area", Kind.DOC_NUMBER, ("Diện tích",), required=True),
-        FieldSpec("certificate_serial", Kind.TEXT, ("Số seri", "Số phát hành"), required=True),
+        FieldSpec("certificate_serial", Kind.SERIAL, ("Số seri", "Số phát hành"), required=True),
     ),
     sections=(
         Section("holder", (Label("Ông", anchored=True),)),

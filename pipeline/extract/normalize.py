@@ -117,6 +117,15 @@ def normalize_doc_number(raw: str) -> str | None:
     return value if value[:1].isdigit() else None
 
 
+_SERIAL = re.compile(r"([A-ZĐ]{1,4})\s*(\d{6,8})(?!\d)")
+
+
+def normalize_serial(raw: str) -> str | None:
+    """``BĐ123456`` → ``BĐ 123456``: the series' capitals as read, a space, the digits."""
+    match = _SERIAL.search(nfc(raw))
+    return f"{match.group(1)} {match.group(2)}" if match else None
+
+
 def digits_only(raw: str) -> str:
     return "".join(_DIGITS.findall(raw))
 
@@ -130,6 +139,7 @@ NORMALIZERS = {
     Kind.TEXT: normalize_text,
     Kind.PLACE: normalize_text,
     Kind.DOC_NUMBER: normalize_doc_number,
+    Kind.SERIAL: normalize_serial,
 }
 
 

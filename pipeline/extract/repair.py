@@ -96,3 +96,14 @@ def candidates(raw: str) -> list[tuple[str, str]]:
         if both != fixed:
             found.append((both, rule + "+spaces"))
     return found
+
+
+DOUBLED_LETTER_RULE = "repair.doubled_letter"
+
+
+def undoubled_series(raw: str) -> list[tuple[str, str]]:
+    """``BĐĐ 184586`` → ``BĐ 184586``: a capital of the series read twice, dropped once."""
+    match = re.search(r"([A-ZĐ])\1(?=\s*\d)", raw)
+    if match is None:
+        return []
+    return [(raw[: match.start()] + match.group(1) + raw[match.end() :], DOUBLED_LETTER_RULE)]

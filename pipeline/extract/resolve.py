@@ -43,11 +43,13 @@ def read(kind: Kind, raw: str, check: Check) -> Reading:
     issues = check(value) if value is not None else []
     if value is not None and not issues:
         return Reading(value, 0)
+    candidates = repair.undoubled_series(raw) if kind is Kind.SERIAL else []
     if kind in _DIGIT_KINDS:
-        for text, rule in repair.candidates(raw):
-            fixed = normalize(kind, text)
-            if fixed is not None and fixed != value and not check(fixed):
-                return Reading(fixed, 1, [rule])
+        candidates = repair.candidates(raw)
+    for text, rule in candidates:
+        fixed = normalize(kind, text)
+        if fixed is not None and fixed != value and not check(fixed):
+            return Reading(fixed, 1, [rule])
     if value is not None:
         return Reading(value, 2, issues)
     shown = digits_only(raw) if kind is Kind.ID_NUMBER else clean_text(raw)

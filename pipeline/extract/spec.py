@@ -38,6 +38,7 @@ class Kind(StrEnum):
     TEXT = "text"
     PLACE = "place"  # text naming wards, districts, provinces: its marks are checked
     DOC_NUMBER = "doc_number"
+    SERIAL = "serial"  # a blank's series and number: two capitals and six to eight digits
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ def id_number_issues(value: str, ctx: IdContext, today: date) -> list[str]:
     return issues
 
 
+_TWO_CAPITALS = re.compile(r"[A-ZĐ]{2} \d{6,8}$")
 _SLASH_LOOKALIKE = re.compile(r"\d[Il|!]")
 _LONGEST_BARE_NUMBER = 7
 """Registration numbers are printed number/year or number/symbol; seven bare digits are a
@@ -80,6 +81,8 @@ def value_issues(kind: Kind, value: str) -> list[str]:
     """Checks on a value alone, for kinds other than ID numbers."""
     if kind is Kind.NAME and any(c.isdigit() for c in value):
         return ["name.digits"]
+    if kind is Kind.SERIAL and not _TWO_CAPITALS.match(value):
+        return ["serial.series"]  # series are two capitals: BĐĐ is a letter read twice
     if kind is Kind.DOC_NUMBER:
         if not value[:1].isdigit():
             return ["doc_number.unparsed"]
