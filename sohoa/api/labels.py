@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipeline.extract.decision import FIELD_NAMES_VI
 from schemas.dossiers import ComponentStatus
 from schemas.fields import DocType
 
@@ -38,32 +39,13 @@ FIELD_LABELS_VI: dict[str, str] = {
     "marital_status": "Tình trạng hôn nhân",
     "purpose": "Mục đích sử dụng",
     "document_number": "Số ký hiệu",
-    "issuing_body": "Cơ quan ban hành",
-    "parent_body": "Cơ quan chủ quản",
-    "issue_place": "Địa danh",
-    "document_kind": "Loại văn bản",
-    "summary": "Trích yếu",
-    "signer_title": "Chức vụ người ký",
-    "signer_name": "Người ký",
-    "copy_kind": "Hình thức bản sao",
-    "copy_body": "Cơ quan sao",
-    "copy_date": "Ngày sao",
-    "household_head": "Chủ hộ",
-    "relation_to_head": "Quan hệ với chủ hộ",
-    "holder_name": "Người sử dụng đất",
-    "holder_id_number": "Số giấy tờ người sử dụng đất",
-    "co_holder_name": "Người cùng sử dụng đất",
-    "co_holder_id_number": "Số giấy tờ người cùng sử dụng đất",
-    "parcel_number": "Thửa đất số",
-    "map_sheet": "Tờ bản đồ số",
-    "land_address": "Địa chỉ thửa đất",
-    "area": "Diện tích (m²)",
-    "certificate_serial": "Số seri",
-    "business_name": "Tên hộ kinh doanh",
-    "business_address": "Địa chỉ hộ kinh doanh",
-    "owner_name": "Chủ hộ kinh doanh",
-    "owner_id_number": "Số định danh chủ hộ kinh doanh",
 }
+
+# Fields named only in the extractor's review vocabulary (administrative documents, copies,
+# land and business papers) are shown with its names.
+FIELD_LABELS_VI.update(
+    {name: text for name, text in FIELD_NAMES_VI.items() if name not in FIELD_LABELS_VI}
+)
 
 # The few fields a result card shows, per document type (all fields appear in review).
 KEY_FIELDS: dict[DocType, tuple[str, ...]] = {

@@ -37,17 +37,21 @@ def _visible_result(context: Context, staff: Staff, result_id: int) -> tuple[Res
     if not is_visible(result, scope_of(staff)):
         # Audited, and answered as if it did not exist: a 403 would tell that another unit
         # holds a result under this number.
-        with context.index.session() as session:
-            write_audit(
-                session,
-                secret=context.settings.api.secret_key,
-                username=staff.username,
-                action=AuditAction.VIEW_REFUSED,
-                query=f"result={result_id}",
-                citizen_id=result.owner_id_number,
-            )
+        _audit_view(context, staff, result, AuditAction.VIEW_REFUSED)
         raise NotFound(f"kết quả {result_id}")
     return result, scan
+
+
+def _audit_view(context: Context, staff: Staff, result: Result, action: str) -> None:
+    with context.index.session() as session:
+        write_audit(
+            session,
+            secret=context.settings.api.secret_key,
+            username=staff.username,
+            action=action,
+            query=f"result={result.id}",
+            citizen_id=result.owner_id_number,
+        )
 
 
 @router.get(
@@ -58,15 +62,7 @@ def _visible_result(context: Context, staff: Staff, result_id: int) -> tuple[Res
 def original(result_id: int, context: Context, staff: CurrentStaff) -> Response:
     """View the original scan (redirect to a presigned URL, or the file itself)."""
     result, scan = _visible_result(context, staff, result_id)
-    with context.index.session() as session:
-        write_audit(
-            session,
-            secret=context.settings.api.secret_key,
-            username=staff.username,
-            action=AuditAction.VIEW_ORIGINAL,
-            query=f"result={result.id}",
-            citizen_id=result.owner_id_number,
-        )
+    _audit_view(context, staff, result, AuditAction.VIEW_ORIGINAL)
     store = context.store
     url = store.presigned_url(scan.original_key)
     if url is not None:

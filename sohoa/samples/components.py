@@ -19,6 +19,7 @@ from sohoa.samples.templates import (
     CERTIFICATE,
     certificate_title,
     fields_line,
+    motto,
     pair,
     signature,
     text,
@@ -30,34 +31,12 @@ TRADES = ("TẠP HÓA", "ĐIỆN THOẠI", "VẬT LIỆU XÂY DỰNG", "ĂN UỐ
 SERIES = ("BĐ", "BX", "CS", "CĐ", "AA", "DE")
 
 
-def _motto() -> list[Block]:
-    return [
-        text(
-            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-            "head_right",
-            bold=True,
-            align="center",
-            scale=0.92,
-            nowrap=True,
-        ),
-        text(
-            "Độc lập - Tự do - Hạnh phúc",
-            "head_right",
-            bold=True,
-            align="center",
-            scale=0.92,
-            nowrap=True,
-            underline=True,
-        ),
-    ]
-
-
 def _head(parent: str, body: str, number: str) -> list[Block]:
     return [
         text(parent, "head_left", align="center", scale=0.88, nowrap=True),
         text(body, "head_left", bold=True, align="center", scale=0.88, nowrap=True, underline=True),
         text(f"Số: {number}", "head_left", align="center", scale=0.88),
-        *_motto(),
+        *motto(),
     ]
 
 
@@ -123,7 +102,7 @@ def land_use_certificate(rng: random.Random) -> SampleDocument:
     serial = f"{rng.choice(SERIES)} {rng.randint(100000, 999999)}"
     people = [("Ông:", owner)] + ([("Bà:", wife)] if couple else [])
     blocks: list[Block] = [
-        *(b.model_copy(update={"region": "title"}) for b in _motto()),
+        *motto("title"),
         certificate_title("GIẤY CHỨNG NHẬN"),
         text(
             "QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT",

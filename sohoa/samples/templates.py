@@ -147,9 +147,16 @@ def certificate_head(commune_upper: str) -> list[Block]:
     return [
         text("ỦY BAN NHÂN DÂN", "head_left", bold=True, align="center", scale=0.92),
         text(commune_upper, "head_left", bold=True, align="center", scale=0.92, underline=True),
+        *motto(),
+    ]
+
+
+def motto(region: str = "head_right") -> list[Block]:
+    """The national motto, two lines, the second underlined."""
+    return [
         text(
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-            "head_right",
+            region,
             bold=True,
             align="center",
             scale=0.92,
@@ -157,7 +164,7 @@ def certificate_head(commune_upper: str) -> list[Block]:
         ),
         text(
             "Độc lập - Tự do - Hạnh phúc",
-            "head_right",
+            region,
             bold=True,
             align="center",
             scale=0.92,
