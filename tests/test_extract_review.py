@@ -199,3 +199,17 @@ def test_an_optional_field_read_at_low_confidence_goes_to_review() -> None:
     assert result.value("registration_number") == "45/2023"
     assert "registration_number:low_confidence" in result.review_reasons
     assert result.needs_review
+
+
+def test_a_page_whose_letters_were_enlarged_goes_to_review() -> None:
+    """A 70-dpi phone photo: marks and digits read there are guesses as often as readings."""
+    from schemas.documents import StageRecord
+
+    doc = make_doc(card.CARD_2021)
+    clean = extract(doc, REVIEW, today=TODAY)
+    assert not clean.needs_review
+    enlarged = StageRecord(stage="upscale", detail={"text_height": 8.0, "factor": 3.0})
+    page = doc.pages[0].model_copy(update={"stages": [enlarged]})
+    photo = extract(doc.model_copy(update={"pages": [page]}), REVIEW, today=TODAY)
+    assert photo.review_reasons == ["scan:low_resolution"]
+    assert photo.fields == clean.fields

@@ -24,6 +24,15 @@ RULES_VERSION = "2025.2"  # 2025.2: the 2021 card QR code overrides OCR
 __all__ = ["RULES_VERSION", "extract"]
 
 
+def _enlarged_pages(ocr: OcrDocument) -> list[int]:
+    """Pages whose letters were so small that clean-up enlarged them before OCR."""
+    return [
+        page.page_number
+        for page in ocr.pages
+        if any(stage.stage == "upscale" and stage.applied for stage in page.stages)
+    ]
+
+
 def extract(
     ocr: OcrDocument,
     review: ReviewSettings,
@@ -66,6 +75,10 @@ def extract(
             fields.setdefault(name, field)  # a certified copy: who copied it, and when
     checks, qr_reasons = qr_override.apply_card_qr(ocr, doc_type, fields, today)
     reasons = decision.reasons(rules, doc_type, type_confidence, fields, review, labelled)
+    if rules is not None and _enlarged_pages(ocr):
+        # Letters a few pixels high (a phone photo at 70 dpi) were enlarged to be read: marks and
+        # digits there are guesses as often as readings, so a person looks at every such page.
+        reasons.append("scan:low_resolution")
     unread = {r.split(":", 1)[0] for r in layout_reasons}
     reasons = [r for r in reasons if r.split(":", 1)[0] not in unread or r in layout_reasons]
     reasons += layout_reasons + qr_reasons
