@@ -122,6 +122,8 @@ RULES = DocRules(
         "Nơi thường trú",
         "Nơi ĐKHK thường trú",
         "Sex",
+        "Sinh ngày",  # the old CMND's labels
+        "Họ tên",
     ),
     id_checks=(IdCheck("id_number", birth_field="date_of_birth", sex_field="sex"),),
     date_order=(
