@@ -8,6 +8,7 @@ from rich.table import Table
 
 from schemas.fields import DOC_TYPE_LABELS_VI
 from schemas.records import DocumentResult
+from schemas.vietnamese import mask_id_number
 
 KEY_FIELDS = (
     "id_number",
@@ -23,6 +24,13 @@ KEY_FIELDS = (
 )
 
 
+def _shown(field: str, value: str | None) -> str | None:
+    """ID numbers masked (last three digits): a disagreement is shown, never a full number."""
+    if value is None or not field.endswith("id_number"):
+        return value
+    return mask_id_number(value)
+
+
 def extraction_json(result: DocumentResult) -> dict[str, Any]:
     """The stable JSON shape of ``sohoa extract --json``."""
     extraction = result.extraction
@@ -36,6 +44,17 @@ def extraction_json(result: DocumentResult) -> dict[str, Any]:
         },
         "needs_review": extraction.needs_review,
         "review_reasons": extraction.review_reasons,
+        # The card's QR against its print, field by field (the value kept is the QR's).
+        "cross_checks": [
+            {
+                "field": check.field,
+                "source": check.source,
+                "code": _shown(check.field, check.expected),
+                "printed": _shown(check.field, check.observed),
+                "agrees": check.agrees,
+            }
+            for check in extraction.cross_checks
+        ],
         "pages": result.source.page_count,
         "page_details": [
             {

@@ -58,12 +58,18 @@ def test_qr_values_win_and_agreeing_ocr_is_recorded() -> None:
     assert checks["issue_date"].observed is None and not checks["issue_date"].agrees
 
 
-def test_ocr_disagreement_is_recorded_without_review() -> None:
+def test_print_that_disagrees_with_the_qr_goes_to_review() -> None:
+    """A card whose print names another person than its chip's code: a forgery signal (or a
+    misread), which a person must see, for the ID number, the name and the birth date."""
     ex = run(CARD_TEXT.format(name="NGUYỄN VẤN AN"), QR)
     name = ex.fields["full_name"]
     assert name.value == "NGUYỄN VĂN AN"
     assert name.issues == ["qr.ocr_mismatch:NGUYỄN VẤN AN"]
-    assert name.valid and not ex.needs_review
+    assert ex.needs_review and ex.review_reasons == ["full_name:qr_mismatch"]
+    other = CARD_TEXT.format(name="NGUYỄN VĂN AN").replace("001095012345", "001095012346")
+    assert run(other, QR).review_reasons == ["id_number:qr_mismatch"]
+    born = CARD_TEXT.format(name="NGUYỄN VĂN AN").replace("12/03/1995", "13/03/1995")
+    assert run(born, QR).review_reasons == ["date_of_birth:qr_mismatch"]
     check = next(c for c in ex.cross_checks if c.field == "full_name")
     assert (check.source, check.expected, check.observed, check.agrees) == (
         "qr",
@@ -124,3 +130,31 @@ def test_generated_card_end_to_end(tmp_path: Path) -> None:
         assert ex.fields[name].rule == "qr"
     assert {c.field for c in ex.cross_checks} >= {"id_number", "full_name", "date_of_birth"}
     assert next(c for c in ex.cross_checks if c.field == "id_number").agrees
+
+
+def test_the_json_output_shows_both_readings_with_id_numbers_masked() -> None:
+    from schemas.documents import MediaType, SourceFile
+    from schemas.records import DocumentResult
+    from sohoa.presenters import extraction_json
+
+    text = CARD_TEXT.format(name="NGUYỄN VĂN BÌNH").replace("001095012345", "001095012346")
+    ocr = with_codes(make_doc(text), QR)
+    source = SourceFile(
+        sha256="a" * 64, filename="the.jpg", size_bytes=1, media_type=MediaType.JPEG, page_count=1
+    )
+    result = DocumentResult(source=source, ocr=ocr, extraction=extract(ocr, REVIEW, today=TODAY))
+    shown = extraction_json(result)
+    checks = {c["field"]: c for c in shown["cross_checks"]}
+    assert checks["id_number"] == {
+        "field": "id_number",
+        "source": "qr",
+        "code": "*********345",
+        "printed": "*********346",
+        "agrees": False,
+    }
+    assert (checks["full_name"]["code"], checks["full_name"]["printed"]) == (
+        "NGUYỄN VĂN AN",
+        "NGUYỄN VĂN BÌNH",
+    )
+    assert "001095012346" not in str(shown["cross_checks"])
+    assert {"id_number:qr_mismatch", "full_name:qr_mismatch"} <= set(shown["review_reasons"])

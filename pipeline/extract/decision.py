@@ -147,6 +147,7 @@ CODES_VI: dict[str, str] = {
     "name_uncertain": "dấu của tên có thể bị đọc nhầm, cần đối chiếu bản gốc",
     "place_uncertain": "địa danh có thể bị đọc sai dấu, cần đối chiếu bản gốc",
     "handwritten": "có thể viết tay hoặc đọc không rõ, cần đối chiếu bản gốc",
+    "qr_mismatch": "chữ in trên thẻ khác mã QR (có thể giả mạo hoặc đọc sai), cần kiểm tra",
     "low_resolution": "chữ quá nhỏ (ảnh chụp hoặc bản quét độ phân giải thấp), cần đối chiếu",
     "text.doubtful_word": "có chữ không phải tiếng Việt (dính liền hoặc đọc sai), cần đối chiếu",
     "repaired": "đã sửa ký tự nhận dạng nhầm, cần đối chiếu bản gốc",

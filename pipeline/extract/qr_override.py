@@ -25,6 +25,8 @@ QR_TYPE_CONFIDENCE = 0.95
 """How sure a card QR code alone makes us of the type: a card copy may sit on another form."""
 
 _LOOSE_FIELDS = frozenset({"place_of_residence"})
+IDENTITY_FIELDS = frozenset({"id_number", "full_name", "date_of_birth"})
+"""Where print and QR must agree; any difference goes to a person."""
 """Compared without case, spaces or punctuation: the card wraps the address over two lines."""
 
 
@@ -85,6 +87,7 @@ def apply_card_qr(
         "issue_date": raw_parts[6],
     }
     checks: list[CrossCheck] = []
+    reasons: list[str] = []
     for name, value in chosen.qr.field_values().items():
         ocr_field = fields.get(name)
         observed = ocr_field.value if ocr_field else None
@@ -100,4 +103,7 @@ def apply_card_qr(
             rule=QR_RULE,
             issues=[] if agrees or observed is None else [f"qr.ocr_mismatch:{observed}"],
         )
-    return checks, []
+        if not agrees and observed is not None and name in IDENTITY_FIELDS:
+            # The print says another person than the chip's code: a forgery signal, or a misread.
+            reasons.append(f"{name}:qr_mismatch")
+    return checks, reasons
