@@ -98,6 +98,15 @@ def _ddmmyyyy(raw: str) -> date | None:
         return None
 
 
+_CARD_SHAPED = re.compile(r"^\s*\d{9,12}\s*\|")
+
+
+def looks_like_cccd(text: str) -> bool:
+    """A 9- or 12-digit number, a bar, and more bars: meant as a card's payload, even when it
+    cannot be read as one (5 fields instead of 7, 31 February)."""
+    return bool(_CARD_SHAPED.match(text)) and text.count("|") >= 3
+
+
 def parse_cccd(text: str, today: date | None = None) -> CccdQr | None:
     """The card's payload, or None when ``text`` is not laid out as one."""
     parts = [unicodedata.normalize("NFC", p).strip() for p in text.strip().split("|")]

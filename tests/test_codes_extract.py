@@ -158,3 +158,16 @@ def test_the_json_output_shows_both_readings_with_id_numbers_masked() -> None:
     )
     assert "001095012346" not in str(shown["cross_checks"])
     assert {"id_number:qr_mismatch", "full_name:qr_mismatch"} <= set(shown["review_reasons"])
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "001095012345|123456789|Nguyễn Văn An|12031995|Nam",  # 5 fields instead of 7
+        QR.replace("12031995", "31021984"),  # 31 February
+    ],
+)
+def test_a_card_shaped_payload_that_cannot_be_read_leaves_a_reason(payload: str) -> None:
+    ex = run(CARD_TEXT.format(name="NGUYỄN VĂN AN"), payload)
+    assert "qr:invalid" in ex.review_reasons and ex.needs_review
+    assert all(f.rule != "qr" for f in ex.fields.values())

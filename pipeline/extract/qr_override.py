@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.codes_payloads import CccdQr, parse_cccd
+from pipeline.codes_payloads import CccdQr, looks_like_cccd, parse_cccd
 from pipeline.extract.text import nfc
 from schemas.fields import CrossCheck, DocType, ExtractedField
 from schemas.ocr import DecodedCode, OcrDocument
@@ -76,7 +76,10 @@ def apply_card_qr(
     found = card_codes(ocr, today)
     chosen = next((f for f in found if f.qr.valid), None)
     if chosen is None:
-        return [], ["qr:invalid"] if found else []
+        broken = any(
+            looks_like_cccd(code.text) for page in ocr.pages for code in page.codes
+        )  # card-shaped but unreadable (5 fields, 31 February): never dropped silently
+        return [], ["qr:invalid"] if found or broken else []
     raw_parts = chosen.code.text.split("|")
     raw_by_field = {
         "id_number": raw_parts[0],
