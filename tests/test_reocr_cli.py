@@ -81,6 +81,8 @@ def test_status_and_resume_of_a_batch(services: Services, data_dir: Path) -> Non
     code, out = _sohoa("resume", str(batch_id), data_dir=data_dir)  # nothing left to run
     assert code == 0, out
     assert "done" in out and "3/3" in out and "resume:" not in out
+    # Not a terminal (a service's log): progress as plain lines, not only a final table.
+    assert f"nhận dạng lại #{batch_id}: 3/3 trang · 3/3 mục · lỗi 0" in out
     assert _cells(out, "improved") == ["tốt hơn / improved", "3"]
     assert _cells(out, "promoted") == ["thành bản hiện hành / promoted", "3"]
 

@@ -8,6 +8,7 @@ queue when Redis is configured) at an optional pace; ``resume`` continues an int
 from __future__ import annotations
 
 import getpass
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -129,6 +130,29 @@ def _show_summary(summary: BatchSummary) -> None:
         console.print(f"Tiếp tục / resume: sohoa reocr resume {summary.batch_id}")
 
 
+class ProgressLines:
+    """Where no terminal shows the bar (a service manager's log, a pipe): a line of progress at
+    most every ``every`` seconds, and one at the end."""
+
+    def __init__(self, batch_id: int, *, enabled: bool, every: float = 30.0) -> None:
+        self.batch_id, self.enabled, self.every = batch_id, enabled, every
+        self.last: float | None = None
+
+    def show(self, summary: BatchSummary, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not self.enabled or (
+            not force and self.last is not None and now - self.last < self.every
+        ):
+            return
+        self.last = now
+        failed = summary.states.get(ItemState.FAILED, 0)
+        console.print(
+            f"nhận dạng lại #{self.batch_id}: {summary.pages_finished}/{summary.pages} trang · "
+            f"{summary.finished}/{summary.items} mục · lỗi {failed}",
+            soft_wrap=True,
+        )
+
+
 def _feed(services: Services, batch_id: int, throttle: float | None) -> BatchSummary:
     """Feed with a progress bar (pages) and ETA that follow item states in the index."""
     pace = Throttle(
@@ -153,6 +177,9 @@ def _feed(services: Services, batch_id: int, throttle: float | None) -> BatchSum
             failed=first.states.get(ItemState.FAILED, 0),
         )
 
+        lines = ProgressLines(batch_id, enabled=not console.is_terminal)
+        lines.show(first)
+
         def show(summary: BatchSummary) -> None:
             progress.update(
                 task,
@@ -160,6 +187,7 @@ def _feed(services: Services, batch_id: int, throttle: float | None) -> BatchSum
                 items=f"{summary.finished}/{summary.items}",
                 failed=summary.states.get(ItemState.FAILED, 0),
             )
+            lines.show(summary)
 
         if services.settings.queue.redis_url:
             from workers.queues import RqQueue
@@ -169,6 +197,7 @@ def _feed(services: Services, batch_id: int, throttle: float | None) -> BatchSum
         else:
             summary = feed_inline(services, batch_id, throttle=pace, on_progress=show)
         show(summary)
+        lines.show(summary, force=True)
     return summary
 
 
