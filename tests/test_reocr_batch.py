@@ -308,3 +308,46 @@ def test_throttled_feed_waits_between_items(tmp_path: Path, services: Services) 
     batch_id = start_batch(services, OUTDATED)
     assert feed_inline(services, batch_id, throttle=pace).status is BatchStatus.DONE
     assert slept == [10.0, 20.0]  # the fake clock stands still: each wait is the full spacing
+
+
+def test_a_hard_killed_run_is_resumed_at_once_and_its_scratch_removed(
+    tmp_path: Path, services: Services
+) -> None:
+    """kill -9 leaves an item 'running' under a claim of a process that is gone, and its
+    scratch folder: resume takes the item back at once (not after 40 minutes) and cleans up."""
+    import subprocess
+    import sys
+
+    from storage.index.reocr import claim_item
+    from workers.reocr_feed import Throttle, feed_inline
+
+    stored_scans(services, tmp_path / "in", 2)
+    services.engine = good_engine()
+    batch_id = start_batch(services, OUTDATED)
+    first, _ = _items(services, batch_id)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead_pid = int(gone.stdout)
+    stale = services.settings.reocr.stale_running_seconds
+    with services.index.session() as session:
+        claim = claim_item(session, first.id, stale_after_seconds=stale)
+        assert claim is not None
+        session.execute(
+            update(ReocrItem)
+            .where(ReocrItem.id == first.id)
+            .values(claim_token=claim.token.replace(claim.token.split("@")[0], str(dead_pid), 1))
+        )
+    left = services.settings.data_dir / "tmp" / f"reocr-1-p{dead_pid}-x1y2"
+    left.mkdir(parents=True)
+    (left / "page-0001.png").write_bytes(b"half")
+
+    def no_waiting(_: float) -> None:
+        raise AssertionError("resume waited for a claim whose process is gone")
+
+    summary = feed_inline(services, batch_id, throttle=Throttle(0), sleep=no_waiting)
+    assert summary.open_items == 0 and summary.finished == 2
+    assert not left.exists()

@@ -8,6 +8,8 @@ duplicate behind.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -36,7 +38,7 @@ def produce_version(services: Services, original_key: str, version: int, *, labe
     """
     tmp_root = services.settings.data_dir / "tmp"
     tmp_root.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f"{label}-", dir=tmp_root))
+    scratch = Path(tempfile.mkdtemp(prefix=f"{label}-p{os.getpid()}-", dir=tmp_root))
     try:
         original = scratch / "original"
         services.store.download(original_key, original)
@@ -47,6 +49,33 @@ def produce_version(services: Services, original_key: str, version: int, *, labe
         return Produced(output=output, prefix=prefix, version=version)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+_SCRATCH_PID = re.compile(r"-p(\d+)-")
+
+
+def remove_abandoned_scratch(tmp_root: Path) -> list[Path]:
+    """Scratch folders a killed run left behind (its process is gone), removed; which ones."""
+    removed: list[Path] = []
+    if not tmp_root.is_dir():
+        return removed
+    for folder in tmp_root.iterdir():
+        match = _SCRATCH_PID.search(folder.name)
+        if match is None or not folder.is_dir() or _alive(int(match.group(1))):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def result_row(scan_id: int, produced: Produced) -> Result:

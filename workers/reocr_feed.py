@@ -8,17 +8,21 @@ finished items are never run again.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
 from schemas.errors import NotFound
 from schemas.reocr import BatchStatus, BatchSummary, ItemState
-from storage.index.reocr import pending_items, set_status
+from storage.index.reocr import pending_items, reclaim_abandoned, set_status
 from storage.index.reocr_summary import summarize_batch
+from workers.produce import remove_abandoned_scratch
 from workers.queues import RqQueue
 from workers.reocr import run_item
 from workers.reocr_queue import enqueue_reocr_item, reocr_job_live
 from workers.services import Services
+
+log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[BatchSummary], None]
 _BATCH_READ = 100  # claimable items listed per index read
@@ -80,6 +84,26 @@ def _close(services: Services, batch_id: int) -> BatchSummary:
     return summary
 
 
+WAIT_NOTICE_SECONDS = 60.0
+
+
+def _say_waiting(services: Services, batch_id: int, summary: BatchSummary) -> None:
+    """What the run waits for, for how long, and how not to wait."""
+    held = summary.states.get(ItemState.RUNNING, 0)
+    minutes = services.settings.reocr.stale_running_seconds / 60
+    log.warning(
+        "đang chờ %d mục do tiến trình khác giữ; nếu tiến trình đó đã dừng, các mục được lấy lại "
+        "sau tối đa %.0f phút, hoặc chạy ngay: sohoa reocr resume %d --reclaim-running / "
+        "waiting for %d item(s) held by another process (up to %.0f min; --reclaim-running "
+        "takes them now)",
+        held,
+        minutes,
+        batch_id,
+        held,
+        minutes,
+    )
+
+
 def feed_inline(
     services: Services,
     batch_id: int,
@@ -91,7 +115,10 @@ def feed_inline(
 ) -> BatchSummary:
     """Run the batch's items in this process until none is left (or ``max_items`` ran)."""
     _set_status(services, batch_id, BatchStatus.RUNNING)
+    for folder in remove_abandoned_scratch(services.settings.data_dir / "tmp"):
+        log.warning("đã dọn thư mục tạm của lần chạy bị ngắt: %s", folder.name)
     ran = 0
+    said_at: float | None = None
     try:
         while True:
             items = _claimable(services, batch_id)
@@ -99,6 +126,14 @@ def feed_inline(
                 summary = batch_summary(services, batch_id)
                 if summary.open_items == 0:
                     break
+                with services.index.session() as session:
+                    freed = reclaim_abandoned(session, batch_id)
+                if freed:  # their process was killed on this machine: no need to wait
+                    log.warning("lấy lại %d mục của tiến trình đã chết / reclaimed", freed)
+                    continue
+                if said_at is None or time.monotonic() - said_at >= WAIT_NOTICE_SECONDS:
+                    said_at = time.monotonic()
+                    _say_waiting(services, batch_id, summary)
                 sleep(services.settings.reocr.poll_seconds)  # others still run some items
                 continue
             for item_id, pages in items:

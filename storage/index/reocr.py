@@ -8,6 +8,9 @@ that saves the new result version, so a worker that lost its claim writes nothin
 
 from __future__ import annotations
 
+import hashlib
+import os
+import socket
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -183,8 +186,49 @@ def pending_items(
     return [(row.id, row.pages) for row in session.execute(query)]
 
 
+def _host_tag() -> str:
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
 def new_token() -> str:
-    return str(uuid.uuid4())
+    """A claim token that names its process: ``<pid>@<host tag>-<random>`` (36 characters at
+    most), so a run on the same machine can tell that the claiming process is gone."""
+    return f"{os.getpid()}@{_host_tag()}-{uuid.uuid4().hex}"[:36]
+
+
+def claim_is_abandoned(token: str) -> bool:
+    """The claim was made on this machine by a process that no longer runs (killed -9)."""
+    head, _, rest = token.partition("@")
+    if not head.isdigit() or not rest.startswith(_host_tag()):
+        return False  # another machine's claim, or an old token: only staleness frees it
+    pid = int(head)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, another user's
+    return False
+
+
+def reclaim_abandoned(session: Session, batch_id: int) -> int:
+    """Give back the running items whose claiming process died on this machine; how many."""
+    rows = session.execute(
+        select(ReocrItem.id, ReocrItem.claim_token).where(
+            ReocrItem.batch_id == batch_id, ReocrItem.state == ItemState.RUNNING.value
+        )
+    ).all()
+    dead = [row.id for row in rows if claim_is_abandoned(row.claim_token)]
+    if dead:
+        session.execute(
+            update(ReocrItem)
+            .where(ReocrItem.id.in_(dead), ReocrItem.state == ItemState.RUNNING.value)
+            .values(state=ItemState.PENDING.value, claim_token="", claimed_at=None)
+            .execution_options(synchronize_session=False)
+        )
+    return len(dead)
 
 
 def claim_item(
