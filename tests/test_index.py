@@ -140,3 +140,17 @@ def test_expired_result_cannot_be_attached(index: Index) -> None:
     context = DossierContext(dossier_code="H12-240315-0008")
     with index.session() as session, pytest.raises(ReuseNotAllowed):
         attach_result(session, result_id, context, "canbo1", today=date(2024, 3, 15))
+
+
+def test_a_result_awaiting_review_cannot_be_attached_until_confirmed(index: Index) -> None:
+    result_id = _result(index, BIRTH)
+    context = DossierContext(dossier_code="000.00.20.H12-240315-0009", component="Giấy khai sinh")
+    with index.session() as session:
+        session.get(Result, result_id).needs_review = True  # type: ignore[union-attr]
+    with pytest.raises(ReuseNotAllowed) as refused, index.session() as session:
+        attach_result(session, result_id, context, "canbo1")
+    assert "chờ rà soát" in refused.value.staff_message()
+    with index.session() as session:
+        session.get(Result, result_id).needs_review = False  # type: ignore[union-attr]
+    with index.session() as session:
+        assert attach_result(session, result_id, context, "canbo1").action == "attach"

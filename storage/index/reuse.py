@@ -22,12 +22,18 @@ def attach_result(
     staff_username: str,
     today: date | None = None,
 ) -> ReuseEvent:
-    """Satisfy a component with an earlier result; expired or superseded results are refused."""
+    """Satisfy a component with an earlier result; expired, superseded or unconfirmed results
+    (still awaiting review) are refused."""
     result = session.get(Result, result_id)
     if result is None:
         raise NotFound(f"result {result_id}")
     if not result.is_current:
         raise ReuseNotAllowed("phiên bản cũ / superseded version")
+    if result.needs_review:  # a value nobody has checked must not stand in for a citizen's paper
+        raise ReuseNotAllowed(
+            "kết quả đang chờ rà soát, cần được xác nhận trước khi dùng lại / "
+            "awaiting review: confirm it first"
+        )
     day = today or date.today()
     if result.valid_until is not None and result.valid_until < day:
         raise ReuseNotAllowed(f"hết hiệu lực từ {result.valid_until.isoformat()}")
