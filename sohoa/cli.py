@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from schemas.dossiers import DigitizationKind, DossierContext
 from schemas.errors import SohoaError
 from schemas.settings import Settings
+from sohoa.commands import console, err_console, fail, load_settings
 from sohoa.commands.eval import eval_app
 from sohoa.commands.eval_fields import eval_fields
 from sohoa.commands.eval_real_fields import eval_real_fields
@@ -26,7 +26,7 @@ from sohoa.commands.separator import separator as separator_command
 from sohoa.commands.serve import serve as serve_command
 from sohoa.commands.users import user_app
 from sohoa.commands.watch import watch_command
-from sohoa.errors import EXIT_TEMPORARY, exit_code
+from sohoa.errors import EXIT_TEMPORARY
 from sohoa.presenters import extraction_json, fields_table
 
 app = typer.Typer(
@@ -34,17 +34,6 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
-
-
-def _fail(error: SohoaError) -> typer.Exit:
-    err_console.print(f"[bold red]Lỗi / error:[/] {error.staff_message()}")
-    return typer.Exit(exit_code(error))
-
-
-def _settings(data_dir: Path | None) -> Settings:
-    return Settings.rooted_at(data_dir) if data_dir else Settings()
 
 
 @app.callback()
@@ -73,7 +62,7 @@ def extract(
         with tempfile.TemporaryDirectory(prefix="sohoa-extract-") as scratch:
             output = run_document(file, Path(scratch), settings)
     except SohoaError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     if as_json:
         typer.echo(json.dumps(extraction_json(output.result), ensure_ascii=False, indent=2))
     else:
@@ -107,7 +96,7 @@ def ingest(
         err_console.print(f"[bold red]Mã hồ sơ không hợp lệ:[/] {error}")
         raise typer.Exit(2) from error
     try:
-        services = Services.open(_settings(data_dir))
+        services = Services.open(load_settings(data_dir))
         queue = open_queue(services)
         for path in files:
             receipt = ingest_file(path, context, services)
@@ -115,7 +104,7 @@ def ingest(
             state = outcome.value if outcome else receipt.state.value
             console.print(f"{path.name}: scan #{receipt.scan_id} — {state}")
     except SohoaError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
 
 
 @app.command()
@@ -133,7 +122,7 @@ def demo(
     try:
         run_demo(data_dir, count=count, seed=seed, keep=keep, console=console)
     except SohoaError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
 
 
 @app.command()
@@ -156,7 +145,7 @@ def worker(
         names = [q for q in queues.split(",") if q] or None
         run_worker(Services.open(settings), queue_names=names, burst=burst)
     except SohoaError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
 
 
 # Subcommands that live in sohoa.commands, one module per concern.
@@ -195,7 +184,7 @@ def run(args: list[str] | None = None) -> None:
     try:
         app(args=args, standalone_mode=True)
     except SohoaError as error:  # raised outside a command's own handling (opening the index)
-        raise SystemExit(_fail(error).exit_code) from None
+        raise SystemExit(fail(error).exit_code) from None
     except Exception as error:
         service = _unreachable_service(error)
         if service is None:
