@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.classify import classify, scores
+from pipeline.extract.classify import classify, scores
 from pipeline.extract.registry import rules_for
 from schemas.fields import DocType
 from tests.extract_helpers import make_doc

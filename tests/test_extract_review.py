@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from pipeline.classify import classify
 from pipeline.extract import RULES_VERSION, extract, registry
+from pipeline.extract.classify import classify
 from pipeline.extract.decision import describe
 from pipeline.extract.spec import DocRules, FieldSpec, Kind
 from schemas.fields import DocType

@@ -10,6 +10,7 @@ from datetime import date
 
 from pipeline.extract import decision
 from pipeline.extract.certified_copy import copy_fields
+from pipeline.extract.classify import classify
 from pipeline.extract.locate import locate
 from pipeline.extract.registry import rules_for
 from pipeline.extract.resolve import resolve_all
@@ -49,8 +50,6 @@ def extract(
 
     today = today or date.today()
     if doc_type is None:
-        from pipeline.classify import classify  # here: pipeline.classify imports this package
-
         doc_type, confidence = classify(ocr)
         doc_type, type_confidence = qr_override.classify_by_qr(ocr, doc_type, confidence, today)
     else:
