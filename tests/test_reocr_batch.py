@@ -339,7 +339,7 @@ def test_a_hard_killed_run_is_resumed_at_once_and_its_scratch_removed(
         session.execute(
             update(ReocrItem)
             .where(ReocrItem.id == first.id)
-            .values(claim_token=claim.token.replace(claim.token.split("@")[0], str(dead_pid), 1))
+            .values(claim_token=f"{dead_pid}@{claim.token.partition('@')[2]}"[:36])
         )
     left = services.settings.data_dir / "tmp" / f"reocr-1-p{dead_pid}-x1y2"
     left.mkdir(parents=True)
