@@ -8,7 +8,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from schemas.documents import SourceFile
-from schemas.fields import DocType, Extraction
+from schemas.fields import CrossCheck, DocType, Extraction
 from schemas.ocr import OcrDocument
 
 
@@ -72,6 +72,7 @@ class DigitizedResult(BaseModel):
     fields: dict[str, str] = Field(default_factory=dict)
     needs_review: bool = False
     review_reasons: list[str] = Field(default_factory=list)
+    cross_checks: list[CrossCheck] = Field(default_factory=list)
     unit_code: str = ""
     dossier_code: str | None = None
     procedure_code: str = ""

@@ -6,7 +6,8 @@ from typing import Any
 
 from rich.table import Table
 
-from schemas.fields import DOC_TYPE_LABELS_VI
+from pipeline.extract.qr_override import QR_RULE
+from schemas.fields import DOC_TYPE_LABELS_VI, ExtractedField
 from schemas.records import DocumentResult
 from schemas.vietnamese import mask_id_number
 
@@ -31,6 +32,13 @@ def _shown(field: str, value: str | None) -> str | None:
     return mask_id_number(value)
 
 
+def _field_json(field: ExtractedField) -> dict[str, Any]:
+    shown: dict[str, Any] = {"value": field.value, "confidence": round(field.confidence, 3)}
+    if field.rule == QR_RULE and field.raw and field.raw != field.value:
+        shown["as_in_code"] = field.raw  # the QR's own spelling, e.g. the name's casing
+    return shown
+
+
 def extraction_json(result: DocumentResult) -> dict[str, Any]:
     """The stable JSON shape of ``sohoa extract --json``."""
     extraction = result.extraction
@@ -38,10 +46,7 @@ def extraction_json(result: DocumentResult) -> dict[str, Any]:
         "file": result.source.filename,
         "sha256": result.source.sha256,
         "doc_type": extraction.doc_type.value,
-        "fields": {
-            name: {"value": field.value, "confidence": round(field.confidence, 3)}
-            for name, field in extraction.fields.items()
-        },
+        "fields": {name: _field_json(field) for name, field in extraction.fields.items()},
         "needs_review": extraction.needs_review,
         "review_reasons": extraction.review_reasons,
         # The card's QR against its print, field by field (the value kept is the QR's).

@@ -28,6 +28,7 @@ from storage.index.results import save_version
 from storage.index.scans import get_scan, set_state
 from storage.index.tables import Dossier, DossierComponent, Result
 from workers.artefacts import upload_artefacts
+from workers.produce import Produced, result_row
 from workers.services import Services
 
 log = logging.getLogger(__name__)
@@ -81,19 +82,9 @@ def _commit(
             session, scan_id, output
         )
         first = components[0] if components else None
-        row = Result(
-            scan_id=scan_id,
-            version=version,
-            doc_type=extraction.doc_type.value,
-            fields={name: f.value for name, f in extraction.fields.items()},
-            needs_review=extraction.needs_review,
-            review_reasons=list(extraction.review_reasons),
-            mean_confidence=_mean_confidence(output),
-            engine=result.engine.model_dump(),
-            derived_prefix=prefix,
-            unit_code=scan.unit_code,
-            kind=first.kind if first else "component",
-        )
+        row = result_row(scan_id, Produced(output, prefix, version))
+        row.unit_code = scan.unit_code
+        row.kind = first.kind if first else "component"
         if first is not None:
             dossier = session.get(Dossier, first.dossier_id)
             if dossier is not None:
@@ -124,12 +115,6 @@ def _components_from_codes(
     component = ensure_component(session, ensure_dossier(session, context), context)
     component.scan_id = scan_id
     return [component]
-
-
-def _mean_confidence(output: PipelineOutput) -> float:
-    fields = output.result.extraction.fields.values()
-    values = [f.confidence for f in fields]
-    return round(sum(values) / len(values), 4) if values else 0.0
 
 
 def _record_failure(

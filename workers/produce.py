@@ -89,6 +89,7 @@ def result_row(scan_id: int, produced: Produced) -> Result:
         fields={name: f.value for name, f in extraction.fields.items()},
         needs_review=extraction.needs_review,
         review_reasons=list(extraction.review_reasons),
+        cross_checks=[check.model_dump() for check in extraction.cross_checks],
         mean_confidence=mean_field_confidence(extraction),
         engine=result.engine.model_dump(),
         derived_prefix=produced.prefix,

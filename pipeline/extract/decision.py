@@ -113,6 +113,7 @@ FIELD_NAMES_VI: dict[str, str] = {
     "valid_until": "Có giá trị đến",
     "doc_type": "Loại giấy tờ",
     "scan": "Bản quét",
+    "qr": "Mã QR trên thẻ",
     "document_number": "Số, ký hiệu văn bản",
     "issuing_body": "Cơ quan ban hành",
     "parent_body": "Cơ quan chủ quản",

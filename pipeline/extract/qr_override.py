@@ -2,9 +2,13 @@
 
 Runs after the rules (which stay unaware of codes). A valid QR payload gives its fields with
 confidence 1.0 and rule ``qr``; each OCR value that disagrees is kept on the field as issue
-``qr.ocr_mismatch:<ocr value>`` and every comparison is returned as a `CrossCheck`. Agreement
-or not, a valid QR sends nothing to review. A payload laid out as a card's but failing the
-ID-number or date rules is not used, and says so as review reason ``qr:invalid``.
+``qr.ocr_mismatch:<ocr value>`` and every comparison is returned as a `CrossCheck` (stored on
+the result, so the review desk and the API show both readings). A print that disagrees with the
+code on the ID number, name or birth date goes to review (``<field>:qr_mismatch``): another
+person's print on a genuine chip's card is a forgery signal. Other differences (an address
+wrapped over two lines) do not. A payload laid out as a card's but failing the ID-number or date
+rules is not used, and says so as review reason ``qr:invalid``. The code's own spelling of the
+name is kept as the field's ``raw`` value beside the normalised (upper-case) one.
 """
 
 from __future__ import annotations
@@ -25,9 +29,9 @@ QR_TYPE_CONFIDENCE = 0.95
 """How sure a card QR code alone makes us of the type: a card copy may sit on another form."""
 
 _LOOSE_FIELDS = frozenset({"place_of_residence"})
+"""Compared without case, spaces or punctuation: the card wraps the address over two lines."""
 IDENTITY_FIELDS = frozenset({"id_number", "full_name", "date_of_birth"})
 """Where print and QR must agree; any difference goes to a person."""
-"""Compared without case, spaces or punctuation: the card wraps the address over two lines."""
 
 
 @dataclass(frozen=True)

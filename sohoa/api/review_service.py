@@ -72,6 +72,7 @@ class ReviewDesk:
                     fields=fields,
                     needs_review=False,
                     review_reasons=[],
+                    cross_checks=list(old.cross_checks or []),  # what was read stays on record
                     mean_confidence=old.mean_confidence,
                     engine={
                         **(old.engine or {}),

@@ -9,7 +9,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from schemas.fields import DOC_TYPE_LABELS_VI, DocType
+from pipeline.extract.decision import describe
+from schemas.fields import DOC_TYPE_LABELS_VI, CrossCheck, DocType
 from sohoa.api.labels import KEY_FIELDS, REUSED_STATUSES, STATUS_LABELS_VI, field_label
 from storage.index.audit import AuditEntry
 from storage.index.tables import Dossier, DossierComponent, Result, ReuseEvent
@@ -20,6 +21,16 @@ class FieldView(BaseModel):
     name: str
     label: str
     value: str
+
+
+class DisagreementView(BaseModel):
+    """A field whose two readings differ: the card's QR code says one thing, its print another."""
+
+    field: str
+    label: str
+    source: str
+    code_value: str
+    printed_value: str | None
 
 
 class ResultCard(BaseModel):
@@ -43,6 +54,7 @@ class ResultCard(BaseModel):
     unit_code: str
     shared: bool
     needs_review: bool
+    disagreements: list[DisagreementView]
     thumbnail_url: str
     original_url: str
 
@@ -86,6 +98,8 @@ class ReviewItem(BaseModel):
     card: ResultCard
     fields: list[FieldView]
     review_reasons: list[str]
+    reason_texts: list[str]
+    """The reasons as staff read them (Vietnamese), in the same order as ``review_reasons``."""
     mean_confidence: float
 
 
@@ -127,6 +141,25 @@ def fields_of(row: Result, names: tuple[str, ...] | None = None) -> list[FieldVi
     ]
 
 
+def disagreements_of(row: Result) -> list[DisagreementView]:
+    """Both readings of every field the QR and the print disagree on (stored cross-checks)."""
+    views = []
+    for stored in row.cross_checks or []:
+        check = CrossCheck.model_validate(stored)
+        if check.agrees or check.observed is None:
+            continue
+        views.append(
+            DisagreementView(
+                field=check.field,
+                label=field_label(check.field),
+                source=check.source,
+                code_value=check.expected,
+                printed_value=check.observed,
+            )
+        )
+    return views
+
+
 def result_card(row: Result, today: date) -> ResultCard:
     try:
         doc_type = DocType(row.doc_type)
@@ -157,6 +190,7 @@ def result_card(row: Result, today: date) -> ResultCard:
         unit_code=row.unit_code,
         shared=bool(row.shared),
         needs_review=row.needs_review,
+        disagreements=disagreements_of(row),
         thumbnail_url=f"/api/results/{row.id}/thumbnail",
         original_url=f"/api/results/{row.id}/original",
     )
@@ -167,6 +201,7 @@ def review_item(row: Result, today: date) -> ReviewItem:
         card=result_card(row, today),
         fields=fields_of(row),
         review_reasons=list(row.review_reasons or []),
+        reason_texts=[describe(reason) for reason in row.review_reasons or []],
         mean_confidence=row.mean_confidence,
     )
 

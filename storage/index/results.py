@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from schemas.fields import DocType
+from schemas.fields import CrossCheck, DocType
 from schemas.records import DigitizedResult
 from schemas.vietnamese import fold
 from storage.index.tables import Result, ResultPerson
@@ -122,6 +122,7 @@ def to_record(row: Result) -> DigitizedResult:
         fields=dict(row.fields or {}),
         needs_review=row.needs_review,
         review_reasons=list(row.review_reasons or []),
+        cross_checks=[CrossCheck.model_validate(check) for check in row.cross_checks or []],
         unit_code=row.unit_code,
         dossier_code=row.dossier_code,
         procedure_code=row.procedure_code,

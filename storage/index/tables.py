@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -107,6 +108,8 @@ class Result(Base):
     fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     review_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A field read two ways (the card's QR and its print): schemas.fields.CrossCheck as dicts.
+    cross_checks: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     mean_confidence: Mapped[float] = mapped_column(Float, default=0.0)
     engine: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     derived_prefix: Mapped[str] = mapped_column(String(255))

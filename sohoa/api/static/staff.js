@@ -142,6 +142,15 @@ function fieldList(fields) {
   return el("dl", { class: "fields" }, fields.flatMap((f) => [el("dt", { text: f.label }), el("dd", { text: f.value })]));
 }
 
+function disagreementList(card) {
+  if (!card.disagreements || !card.disagreements.length) return null;
+  return el("table", { class: "disagreements" },
+    el("caption", { text: "Mã QR và chữ in trên thẻ không khớp" }),
+    el("tr", {}, el("th", { text: "Trường" }), el("th", { text: "Theo mã QR" }), el("th", { text: "Theo chữ in" })),
+    card.disagreements.map((d) => el("tr", {},
+      el("td", { text: d.label }), el("td", { text: d.code_value }), el("td", { text: d.printed_value || "(không đọc được)" }))));
+}
+
 function resultCard(card) {
   const badges = [];
   if (card.expired) badges.push(el("span", { class: "badge badge-expired", text: "Hết hiệu lực" }));
@@ -167,6 +176,7 @@ function resultCard(card) {
         el("span", { class: "owner", text: card.owner_name || "(chưa rõ chủ giấy tờ)" }),
         badges),
       fieldList(basics.concat(extra)),
+      disagreementList(card),
       el("p", { class: "hint", text: `Số hóa ngày ${viDateTime(card.digitized_at)} · đơn vị ${card.unit_code || "?"} · phiên bản ${card.version}` }),
       el("div", { class: "card-actions" },
         el("a", { href: card.original_url, target: "_blank", rel: "noopener", text: "Xem bản gốc" }),
@@ -250,7 +260,8 @@ function reviewItem(item) {
       el("span", { class: "doc-type", text: item.card.doc_type_label }),
       el("span", { class: "owner", text: item.card.owner_name || "" }),
       el("span", { class: "hint", text: `#${item.card.id} · phiên bản ${item.card.version}` })),
-    el("p", { class: "reason", text: item.review_reasons.join("; ") }),
+    el("p", { class: "reason", text: (item.reason_texts || item.review_reasons).join("; ") }),
+    disagreementList(item.card),
     el("div", { class: "row" }, inputs),
     save);
   form.addEventListener("submit", async (event) => {
