@@ -34,7 +34,7 @@ def test_a_card_whose_qr_names_another_person_goes_to_review_with_both_readings(
     printed_id, printed_name = doc.fields["id_number"], doc.fields["full_name"]
     assert doc.qr is not None and printed_id == "079184727626"
     parts = doc.qr.split("|")
-    parts[0], parts[2] = "079184727610", "Phạm Hồng Hoa"  # the chip's code: another person
+    parts[0], parts[2], parts[3] = "079184727610", "Phạm Hồng Hoa", "05071984"  # another person
     forged = doc.model_copy(update={"qr": "|".join(parts)})
     path = tmp_path / "the-card.png"
     degrade(render(forged), CLEAN, random.Random(21)).save(path, dpi=(300, 300))
@@ -44,7 +44,8 @@ def test_a_card_whose_qr_names_another_person_goes_to_review_with_both_readings(
     assert process_scan(receipt.scan_id, services) is JobOutcome.NEEDS_REVIEW
     with services.index.session() as session:
         row = session.scalars(select(Result)).one()
-        assert {"id_number:qr_mismatch", "full_name:qr_mismatch"} <= set(row.review_reasons)
+        mismatches = {"id_number", "full_name", "date_of_birth"}
+        assert {f"{name}:qr_mismatch" for name in mismatches} <= set(row.review_reasons)
         [record] = find_by_id_number(session, "079184727610")  # the code's value is kept
         shown = {check.field: check for check in record.cross_checks if not check.agrees}
         assert shown["id_number"].observed == printed_id
@@ -55,7 +56,8 @@ def test_a_card_whose_qr_names_another_person_goes_to_review_with_both_readings(
     readings = {d.field: (d.code_value, d.printed_value) for d in item.card.disagreements}
     assert readings["id_number"] == ("079184727610", printed_id)
     assert readings["full_name"] == ("PHẠM HỒNG HOA", printed_name)
-    assert "date_of_birth" not in readings  # the two agree on it
+    assert readings["date_of_birth"] == ("1984-07-05", "1984-07-04")
+    assert "sex" not in readings  # the two agree on it
     assert any("khác mã QR" in text for text in item.reason_texts)
     services.index.dispose()
 
