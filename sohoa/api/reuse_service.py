@@ -134,7 +134,7 @@ class ReuseDesk:
                 if result is None:
                     raise NotFound(f"kết quả {request.result_id}")
                 owner = result.owner_id_number
-                if not is_visible(result, scope_of(staff)):
+                if not is_visible(session, result, scope_of(staff)):
                     raise Forbidden(f"kết quả {result.id} thuộc đơn vị khác")
                 self._check_dossier_unit(session, staff, request.dossier_code)
                 context = DossierContext(

@@ -32,9 +32,10 @@ def _visible_result(context: Context, staff: Staff, result_id: int) -> tuple[Res
     with context.index.session() as session:
         result = session.get(Result, result_id)
         scan = session.get(Scan, result.scan_id) if result is not None else None
+        visible = result is not None and is_visible(session, result, scope_of(staff))
     if result is None or scan is None:
         raise NotFound(f"kết quả {result_id}")
-    if not is_visible(result, scope_of(staff)):
+    if not visible:
         # Audited, and answered as if it did not exist: a 403 would tell that another unit
         # holds a result under this number.
         _audit_view(context, staff, result, AuditAction.VIEW_REFUSED)

@@ -1,7 +1,9 @@
 """Finding a citizen's current results for reuse, within what the acting staff may see.
 
-Visibility: a unit's staff see their unit's results plus results shared province-wide; a
-``None`` unit (admins) sees everything. Name search is accent-insensitive and forgives one typo:
+Visibility: a unit's staff see their unit's results, results shared province-wide, and the
+results of papers their own dossiers hold (the same file dropped at two units is stored and read
+once; the second unit has the very bytes the result was read from); a ``None`` unit (admins)
+sees everything. Name search is accent-insensitive and forgives one typo:
 candidates are the people born that day (indexed), kept when the folded names are at most one
 edit apart — a birth date narrows 100,000 results to a handful, so no fuzzy index is needed.
 Both engines run it on the same indexes (``tests/test_index_name_search.py`` checks the plans).
@@ -15,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import ColumnElement, Index, or_, select
+from sqlalchemy import ColumnElement, Index, Select, or_, select
 from sqlalchemy.orm import Session
 
 from schemas.vietnamese import fold
-from storage.index.tables import Result, ResultPerson
+from storage.index.tables import Dossier, DossierComponent, Result, ResultPerson
 
 # Birth-date lookup for typo-tolerant name search (the name+date index starts with the name).
 PEOPLE_BY_BIRTH_DATE = Index("ix_people_dob", ResultPerson.date_of_birth)
@@ -27,15 +29,31 @@ PEOPLE_BY_BIRTH_DATE = Index("ix_people_dob", ResultPerson.date_of_birth)
 MAX_RESULTS = 200
 
 
+def _scans_held_by(unit_code: str) -> Select[int | None]:
+    """Scans that a dossier component of this unit points at."""
+    return (
+        select(DossierComponent.scan_id)
+        .join(Dossier, Dossier.id == DossierComponent.dossier_id)
+        .where(Dossier.unit_code == unit_code, DossierComponent.scan_id.is_not(None))
+    )
+
+
 def visible_to(unit_code: str | None) -> ColumnElement[bool]:
     """SQL condition: results this unit may see (``None`` → all)."""
     if unit_code is None:
         return Result.id.is_not(None)
-    return or_(Result.unit_code == unit_code, Result.shared.is_(True))
+    return or_(
+        Result.unit_code == unit_code,
+        Result.shared.is_(True),
+        Result.scan_id.in_(_scans_held_by(unit_code)),
+    )
 
 
-def is_visible(result: Result, unit_code: str | None) -> bool:
-    return unit_code is None or result.unit_code == unit_code or bool(result.shared)
+def is_visible(session: Session, result: Result, unit_code: str | None) -> bool:
+    if unit_code is None or result.unit_code == unit_code or result.shared:
+        return True
+    held = _scans_held_by(unit_code).where(DossierComponent.scan_id == result.scan_id)
+    return session.scalars(held.limit(1)).first() is not None
 
 
 def within_one_edit(a: str, b: str) -> bool:
