@@ -46,8 +46,15 @@ class QueueSettings(BaseModel):
     job_timeout_seconds: int = 1800
     # Backoff for transient errors (storage, database down) and for jobs of a worker that died.
     retry_intervals_seconds: list[int] = Field(default_factory=lambda: [10, 60, 300])
-    # How often a worker looks for jobs left behind by dead workers (rq's default is 10 min).
-    worker_maintenance_seconds: int = 60
+    # How often a worker looks for jobs left behind by dead workers and for a dead scheduler
+    # (rq's default is 10 min).
+    worker_maintenance_seconds: int = 30
+    # A worker's registration lives this long without a heartbeat. An idle worker waits for a
+    # job at most this minus 15 s before its maintenance can run (rq's default: 420 s, so a dead
+    # scheduler was only replaced minutes later and delayed retries sat waiting).
+    worker_ttl_seconds: int = Field(default=45, ge=20)
+    # Redis lost while working: the worker waits and reconnects, sleeping 1, 2, 4… up to this.
+    reconnect_max_seconds: float = 30.0
     # A scan whose worker died this many times is marked failed instead of requeued again.
     max_attempts: int = 5
 

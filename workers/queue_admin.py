@@ -14,10 +14,11 @@ from datetime import datetime
 from pathlib import Path
 
 from pydantic import BaseModel
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, WatchError
 from rq import Worker
 from rq.executions import Execution
 from rq.job import Job
+from rq.scheduler import SCHEDULER_KEY_TEMPLATE, RQScheduler
 from rq.serializers import JSONSerializer
 
 from schemas.errors import QueueUnavailable
@@ -156,6 +157,48 @@ def _worker_is_dead(rq: RqQueue, worker_name: str, host: str) -> bool:
         return False
     worker.register_death()
     return True
+
+
+def release_dead_schedulers(rq: RqQueue) -> list[str]:
+    """Free the scheduling locks of a scheduler process that died on this machine.
+
+    rq's lock outlives its holder by a minute; until then no one moves delayed retries back
+    into the queues. A live worker's next maintenance takes the freed lock and starts its own
+    scheduler. Returns the queue names freed.
+    """
+    host = socket.gethostname()
+    freed: list[str] = []
+    try:
+        for name in rq.names:
+            lock = RQScheduler.get_locking_key(name)
+            holder = rq.connection.get(lock)
+            if holder is None:
+                continue
+            holder_name = holder.decode() if isinstance(holder, bytes) else str(holder)
+            facts = rq.connection.hgetall(SCHEDULER_KEY_TEMPLATE % holder_name)
+            info = {
+                (k.decode() if isinstance(k, bytes) else k): (
+                    v.decode() if isinstance(v, bytes) else v
+                )
+                for k, v in facts.items()
+            }
+            pid = int(info.get("pid") or 0)
+            if info.get("hostname") != host or pid <= 0 or pid_alive(pid):
+                continue
+            with rq.connection.pipeline() as pipe:  # delete only if still held by the dead one
+                try:
+                    pipe.watch(lock)
+                    if pipe.get(lock) != holder:
+                        continue
+                    pipe.multi()
+                    pipe.delete(lock)
+                    pipe.execute()
+                except WatchError:
+                    continue  # a live scheduler took it meanwhile
+            freed.append(name)
+    except RedisError as exc:
+        raise QueueUnavailable(str(exc)[:200]) from exc
+    return freed
 
 
 def release_dead_workers_jobs(rq: RqQueue) -> list[str]:

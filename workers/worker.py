@@ -2,11 +2,17 @@
 
 Several workers may run on several machines against one Redis; each forks a work horse per job,
 so a crash inside a job (OOM, a tool gone wild) never takes the worker down, and rq retries it.
+Losing Redis does not end a worker either: it waits for Redis and works again. Every worker
+runs rq's scheduler when it holds the lock; an idle worker looks up every ``worker_ttl - 15``
+seconds, so a scheduler that died (killed, or on Redis loss) is replaced within a minute.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
+import time
+from collections.abc import Callable
 from typing import Any
 
 import cv2
@@ -18,7 +24,7 @@ from pipeline.warmup import warm_up
 from schemas.errors import QueueUnavailable, SohoaError
 from workers.heap import keep_page_images_on_the_heap
 from workers.jobs import bind_services
-from workers.queue_admin import release_dead_workers_jobs
+from workers.queue_admin import release_dead_schedulers, release_dead_workers_jobs
 from workers.queues import RqQueue
 from workers.services import Services
 
@@ -38,25 +44,31 @@ class SohoaWorker(Worker):
             self.sohoa_services.index.engine.dispose(close=False)
         super().main_work_horse(*args, **kwargs)
 
+    @property
+    def asked_to_stop(self) -> bool:
+        """SIGTERM or SIGINT arrived (rq notes it in one of two ways, busy or idle)."""
+        return self._stop_requested or self._shutdown_requested_date is not None
+
     def run_maintenance_tasks(self) -> None:
-        # Also at start-up: jobs of workers that died on this machine are retried right away.
+        # Also at start-up: jobs of workers that died on this machine are retried right away,
+        # and a scheduler that died here gives its lock up so that this worker takes over.
         if self.sohoa_queue is not None:
             try:
                 released = release_dead_workers_jobs(self.sohoa_queue)
+                freed = release_dead_schedulers(self.sohoa_queue)
             except QueueUnavailable:
-                released = []
+                released, freed = [], []
             for job_id in released:
                 log.warning("việc %s của tiến trình đã chết được trả lại hàng đợi", job_id)
+            if freed:
+                log.warning(
+                    "bộ lập lịch đã chết, tiếp quản / dead scheduler replaced: %s", ", ".join(freed)
+                )
         super().run_maintenance_tasks()
 
 
-def run_worker(
-    services: Services, queue_names: list[str] | None = None, *, burst: bool = False
-) -> bool:
-    """Work until stopped (or, with burst, until the queues are empty)."""
-    settings = services.settings.queue
-    rq = RqQueue(settings)
-    names = queue_names or rq.names
+def _prepare(services: Services) -> None:
+    """Once per process, before any worker: warm-up, so that every horse inherits it."""
     bind_services(services)
     threads = services.settings.preprocess.worker_opencv_threads
     if threads:
@@ -75,15 +87,83 @@ def run_worker(
     except (SohoaError, OSError) as exc:  # a real page will show the problem with its reason
         log.warning("khởi động nóng quy trình thất bại: %s", exc)
     services.index.dispose()  # nothing pooled in the parent for horses to inherit
+
+
+def _new_worker(services: Services, rq: RqQueue, names: list[str]) -> SohoaWorker:
+    settings = services.settings.queue
     worker = SohoaWorker(
         [rq.queue(name) for name in names],
         connection=rq.connection,
         serializer=rq.queue(names[0]).serializer,
         maintenance_interval=settings.worker_maintenance_seconds,
+        worker_ttl=settings.worker_ttl_seconds,
     )
     worker.sohoa_services = services
     worker.sohoa_queue = rq
+    return worker
+
+
+def wait_for_redis(rq: RqQueue, max_seconds: float, sleep: Callable[[float], None]) -> None:
+    """Sleep 1, 2, 4… (up to ``max_seconds``) until Redis answers again, saying so each time."""
+    delay = 1.0
+    while True:
+        try:
+            rq.connection.ping()
+            return
+        except RedisError as exc:
+            log.warning(
+                "mất kết nối Redis, thử lại sau %.0f s / Redis lost, retrying in %.0f s: %s",
+                delay,
+                delay,
+                str(exc)[:120],
+            )
+        sleep(delay)
+        delay = min(delay * 2, max_seconds)
+
+
+class _StopWaiting(Exception):
+    """SIGTERM or SIGINT while waiting for Redis: the worker ends as asked."""
+
+
+def _stop_waiting(signum: int, frame: object) -> None:
+    raise _StopWaiting
+
+
+def run_worker(
+    services: Services,
+    queue_names: list[str] | None = None,
+    *,
+    burst: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bool:
+    """Work until stopped (or, with burst, until the queues are empty).
+
+    Redis down at start-up raises QueueUnavailable (the command says so and exits 75). Redis
+    lost later never ends the worker: rq gives up its loop on some connection errors (a job's
+    bookkeeping, a heartbeat), so the worker waits for Redis and starts working again.
+    """
+    settings = services.settings.queue
+    rq = RqQueue(settings)
+    names = queue_names or rq.names
     try:
-        return bool(worker.work(burst=burst, with_scheduler=True))
+        rq.connection.ping()
     except RedisError as exc:
         raise QueueUnavailable(str(exc)[:200]) from exc
+    _prepare(services)
+    worked = False
+    while True:
+        worker = _new_worker(services, rq, names)
+        try:
+            worked = bool(worker.work(burst=burst, with_scheduler=True)) or worked
+        except RedisError as exc:
+            if burst:
+                raise QueueUnavailable(str(exc)[:200]) from exc
+        if burst or worker.asked_to_stop:
+            return worked
+        log.warning("vòng làm việc của rq đã dừng, khởi động lại / rq's loop ended, restarting")
+        signal.signal(signal.SIGTERM, _stop_waiting)
+        signal.signal(signal.SIGINT, _stop_waiting)
+        try:
+            wait_for_redis(rq, settings.reconnect_max_seconds, sleep)
+        except _StopWaiting:
+            return worked
