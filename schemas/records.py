@@ -19,6 +19,7 @@ class JobOutcome(StrEnum):
     NEEDS_REVIEW = "needs_review"
     QUARANTINED = "quarantined"
     FAILED = "failed"
+    SPLIT = "split"  # a batch scan: its components were taken in as scans of their own
 
 
 class ScanState(StrEnum):
@@ -30,6 +31,7 @@ class ScanState(StrEnum):
     NEEDS_REVIEW = "needs_review"
     QUARANTINED = "quarantined"
     FAILED = "failed"
+    SPLIT = "split"  # a batch scan cut at its separator sheets; its components are scans
 
 
 class EngineInfo(BaseModel):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from pipeline.batch import PageFacts, plan_batch
 from pipeline.codes_payloads import SeparatorQr
@@ -19,13 +20,13 @@ from pipeline.triage import sha256_file
 from schemas.dossiers import DigitizationKind, DossierContext
 from schemas.fields import DocType
 from schemas.ocr import DecodedCode
-from schemas.records import ScanState
+from schemas.records import JobOutcome, ScanState
 from schemas.settings import Settings
 from sohoa.samples import COUNTER, degrade, write_multipage_pdf, write_multipage_tiff
 from sohoa.separator_sheet import render_separator
 from storage import keys
 from storage.index.dossiers import components_for_scan
-from storage.index.tables import Dossier
+from storage.index.tables import Dossier, DossierComponent, Scan
 from tests.codes_helpers import blank_back, certificate
 from workers.services import Services
 from workers.split import split_batch, split_if_batch
@@ -203,26 +204,108 @@ def test_files_without_separators_are_not_batches(tmp_path: Path) -> None:
     assert list(services.store.list("originals/")) == []
 
 
-def test_watcher_splits_a_dropped_batch(settings: Settings) -> None:
-    """The drop folder hands a batch scan to the splitter: one queued scan per component."""
-    from tests.intake_helpers import RecordingQueue, fast_watch
+def _watch_once(services: Services, queue: object) -> None:
     from workers.watch import DropWatcher
+
+    watcher = DropWatcher(services, queue)  # type: ignore[arg-type]
+    for _ in range(60):
+        if watcher.scan_once(full=True).taken:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the watcher never took the batch")
+
+
+def test_the_watcher_only_takes_a_batch_in_and_its_job_splits_it(settings: Settings) -> None:
+    """The watcher stores and queues the batch as one file, reading none of its pages; the
+    job finds the separator sheets: one queued scan per component, the batch's scan ``split``."""
+    from tests.intake_helpers import RecordingQueue, fast_watch
+    from workers.queues import take_scan
 
     services = Services.open(fast_watch(settings))
     drop = settings.watch.drop_dirs[0]
     drop.mkdir(parents=True, exist_ok=True)
     pages = [_sep("A", 1), _doc(2), _blank(3), _sep("B", 4), _doc(5), _doc(6)]
     write_multipage_pdf(pages, drop / "batch.pdf")
-    queue = RecordingQueue()
-    watcher = DropWatcher(services, queue)
-    for _ in range(60):
-        if watcher.scan_once(full=True).taken:
-            break
-        time.sleep(0.1)
-    assert len(queue.enqueued) == 2
+    taken = RecordingQueue()
+    _watch_once(services, taken)
+    [batch] = taken.enqueued  # one job, not yet split
+    assert not (drop / "batch.pdf").exists()
+
+    parts = RecordingQueue()
+    assert take_scan(batch, services, parts) is JobOutcome.SPLIT
+    assert len(parts.enqueued) == 2 and batch not in parts.enqueued
     with services.index.session() as session:
         names = sorted(
-            c.name for scan_id in queue.enqueued for c in components_for_scan(session, scan_id)
+            c.name for scan_id in parts.enqueued for c in components_for_scan(session, scan_id)
         )
+        scan = session.get(Scan, batch)
+        assert scan is not None and scan.state == ScanState.SPLIT.value
+        assert "2 thành phần" in scan.error_message
     assert names == ["Giấy chứng nhận kết hôn", "Tờ khai đăng ký khai sinh"]
-    assert not (drop / "batch.pdf").exists()
+    assert take_scan(batch, services, parts) is JobOutcome.DUPLICATE  # a retried job: nothing
+
+
+def test_a_batch_dropped_with_its_own_context_leaves_no_empty_component(
+    settings: Settings,
+) -> None:
+    """The sidecar names a component, but the batch begins with a separator sheet: every page
+    goes to the sheets' components and the sidecar's component, made at intake, goes away."""
+    from tests.intake_helpers import RecordingQueue, fast_watch
+    from workers.context import write_sidecar
+    from workers.queues import take_scan
+
+    services = Services.open(fast_watch(settings))
+    drop = settings.watch.drop_dirs[0]
+    drop.mkdir(parents=True, exist_ok=True)
+    path = write_multipage_pdf([_sep("A", 1), _doc(2), _sep("B", 4), _doc(5)], drop / "lo.pdf")
+    write_sidecar(path, DossierContext(dossier_code=CODE, component="Hồ sơ quét cả lô"))
+    taken = RecordingQueue()
+    _watch_once(services, taken)
+    parts = RecordingQueue()
+    assert take_scan(taken.enqueued[0], services, parts) is JobOutcome.SPLIT
+    with services.index.session() as session:
+        names = sorted(c.name for c in session.scalars(select(DossierComponent)))
+    assert names == ["Giấy chứng nhận kết hôn", "Tờ khai đăng ký khai sinh"]
+
+
+def test_a_single_document_pdf_is_processed_whole(tmp_path: Path) -> None:
+    from workers.intake import ingest_file
+    from workers.split import split_stored_batch
+
+    services = Services.open(Settings.rooted_at(tmp_path / "data"))
+    plain = write_multipage_pdf([_doc(1), _doc(3)], tmp_path / "plain.pdf")
+    receipt = ingest_file(plain, DossierContext(dossier_code=CODE), services)
+    assert split_stored_batch(receipt.scan_id, services) is None
+    with services.index.session() as session:
+        [component] = components_for_scan(session, receipt.scan_id)  # its link is kept
+    assert component.name == "Thành phần hồ sơ"
+
+
+@pytest.mark.ocr
+def test_on_embedded_defaults_a_dropped_batch_ends_digitized_component_by_component(
+    settings: Settings,
+) -> None:
+    """No Redis: the watcher's in-process job splits the batch and reads each component."""
+    from tests.intake_helpers import fast_watch
+    from workers.queues import InlineQueue
+    from workers.watch import DropWatcher
+
+    services = Services.open(fast_watch(settings))
+    drop = settings.watch.drop_dirs[0]
+    drop.mkdir(parents=True, exist_ok=True)
+    write_multipage_pdf([_sep("A", 1), _doc(2), _sep("B", 4), _doc(5)], drop / "lo.pdf")
+    watcher = DropWatcher(services, InlineQueue(services))
+    done: list[str] = []
+    for _ in range(100):
+        done += watcher.scan_once(full=True).done
+        if done:
+            break
+        time.sleep(0.1)
+    assert done == ["lo.pdf"]
+    with services.index.session() as session:
+        components = session.scalars(select(DossierComponent)).all()
+        assert sorted(c.name for c in components) == [
+            "Giấy chứng nhận kết hôn",
+            "Tờ khai đăng ký khai sinh",
+        ]
+        assert {c.status for c in components} == {"digitized"}

@@ -143,7 +143,7 @@ def test_delayed_work_runs_soon_after_the_scheduling_worker_is_killed(
         path, _ = make_scan(tmp_path / "in", DocType.BIRTH_CERTIFICATE, seed=63, fmt="jpeg")
         scan_id = ingest_file(path, None, services).scan_id
         queue = Queue(rq.names[0], connection=rq.connection, serializer=JSONSerializer)
-        queue.enqueue_in(timedelta(seconds=1), "workers.jobs.process_scan_job", scan_id)
+        queue.enqueue_in(timedelta(seconds=1), "workers.queues.run_scan_job", scan_id)
         # rq's lock outlives a killed scheduler by a minute: done well before means taken over
         assert until(lambda: _state(services, scan_id) in FINISHED, 45, 0.2)
         assert second.poll() is None

@@ -37,7 +37,7 @@ from workers.services import Services
 from workers.stability import is_candidate_name
 
 log = logging.getLogger(__name__)
-_TO_DONE = {ScanState.DONE.value, ScanState.NEEDS_REVIEW.value}
+_TO_DONE = {ScanState.DONE.value, ScanState.NEEDS_REVIEW.value, ScanState.SPLIT.value}
 _TO_QUARANTINE = {ScanState.QUARANTINED.value, ScanState.FAILED.value}
 
 

@@ -72,6 +72,8 @@ def ingest_file(path: Path, context: DossierContext | None, services: Services) 
         )
         if scan.state == ScanState.FAILED.value:  # a system failure: dropping it again retries
             set_state(session, scan, ScanState.QUEUED)
+        if scan.state == ScanState.SPLIT.value and context is not None:
+            set_state(session, scan, ScanState.QUEUED)  # a batch again, for another dossier
         if context is not None:
             dossier = ensure_dossier(session, context)
             component = ensure_component(session, dossier, context)

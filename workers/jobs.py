@@ -34,7 +34,9 @@ from workers.services import Services
 log = logging.getLogger(__name__)
 
 # A scan in one of these states has its outcome; running its job again changes nothing.
-FINISHED_STATES = frozenset({ScanState.DONE, ScanState.NEEDS_REVIEW, ScanState.QUARANTINED})
+FINISHED_STATES = frozenset(
+    {ScanState.DONE, ScanState.NEEDS_REVIEW, ScanState.QUARANTINED, ScanState.SPLIT}
+)
 _FINISHED = {state.value for state in FINISHED_STATES}
 _HAS_RESULT = {ScanState.DONE.value, ScanState.NEEDS_REVIEW.value}
 _process_services: Services | None = None
@@ -46,16 +48,12 @@ def bind_services(services: Services) -> None:
     _process_services = services
 
 
-def _services() -> Services:
+def scan_services() -> Services:
+    """The worker's opened services (bound at start-up), or opened once from the environment."""
     global _process_services
     if _process_services is None:
         _process_services = Services.open(Settings())
     return _process_services
-
-
-def process_scan_job(scan_id: int) -> str:
-    """rq entry point: arguments are IDs only (JSON serializer)."""
-    return process_scan(scan_id, _services()).value
 
 
 def _begin(scan_id: int, services: Services) -> tuple[str, int, int] | None:

@@ -19,8 +19,9 @@ from rq.serializers import JSONSerializer
 from schemas.errors import ProcessingFailed, QueueUnavailable, SohoaError
 from schemas.records import JobOutcome
 from schemas.settings import QueueSettings
-from workers.jobs import process_scan, process_scan_job
+from workers.jobs import process_scan, scan_services
 from workers.services import Services
+from workers.split import split_stored_batch
 
 PROCESS_SCAN = "workers.queues.run_scan_job"
 # A job in one of these states will run (again) without our help.
@@ -47,7 +48,17 @@ class InlineQueue:
         self.services = services
 
     def enqueue_scan(self, scan_id: int) -> JobOutcome | None:
-        return process_scan(scan_id, self.services)
+        return take_scan(scan_id, self.services, self)
+
+
+def take_scan(scan_id: int, services: Services, queue: JobQueue) -> JobOutcome:
+    """A scan's job: a batch scan is split and its components queued; any other is processed."""
+    parts = split_stored_batch(scan_id, services)
+    if parts is None:
+        return process_scan(scan_id, services)
+    for part in parts:
+        queue.enqueue_scan(part)
+    return JobOutcome.SPLIT
 
 
 def redis_connection(settings: QueueSettings) -> Redis:
@@ -74,7 +85,8 @@ def _stop_retrying() -> None:
 def run_scan_job(scan_id: int) -> str:
     """rq entry point: arguments are IDs only; a failed outcome fails the rq job too."""
     try:
-        outcome = process_scan_job(scan_id)
+        services = scan_services()
+        outcome = take_scan(scan_id, services, RqQueue(services.settings.queue)).value
     except SohoaError as error:
         if not error.retryable:
             _stop_retrying()

@@ -51,6 +51,7 @@ from storage.index.reocr_select import add_selected_items, count_selection
 from storage.index.results import save_version
 from storage.index.scans import get_scan, set_state
 from storage.index.tables import Result
+from workers.jobs import scan_services
 from workers.produce import Produced, produce_version, result_row
 from workers.services import Services
 
@@ -273,7 +274,5 @@ def run_item(item_id: int, services: Services) -> ItemOutcome | None:
 
 def run_item_job(item_id: int) -> str:
     """rq entry point (IDs only, JSON serializer); transient errors raise so rq retries."""
-    from workers.jobs import _services  # the worker's opened handles (bound at start-up)
-
-    outcome = run_item(item_id, _services())
+    outcome = run_item(item_id, scan_services())  # the worker's handles, bound at start-up
     return outcome.value if outcome else "skipped"

@@ -1,5 +1,10 @@
 """Batch scans: find separator sheets and blank pages cheaply, then take each component in.
 
+Runs in the scan's job, never on the watcher's thread: the watcher only takes files in, so a
+long batch (or a file built to be slow) cannot hold up the counter's other files. The job of a
+stored multi-page PDF or TIFF first looks for separator sheets (`split_stored_batch`); a batch
+becomes one scan per component, each queued, and the batch's own scan ends as ``split``.
+
 A multi-page PDF or TIFF is rendered page by page at a low resolution (``codes.split_dpi``)
 to read QR codes and spot blank pages; `pipeline.batch.plan_batch` decides the components. If
 the file holds no separator sheet it is not a batch and the caller ingests it as usual.
@@ -23,6 +28,8 @@ from PIL import Image
 from pydantic import BaseModel
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from pipeline.batch import BatchPlan, PageFacts, plan_batch
 from pipeline.blank import is_blank
@@ -31,11 +38,16 @@ from pipeline.codes_payloads import separator_of
 from pipeline.tools import poppler
 from pipeline.triage import triage
 from schemas.documents import MediaType, SourceFile
-from schemas.dossiers import DossierContext
+from schemas.dossiers import ComponentStatus, DigitizationKind, DossierContext
 from schemas.errors import CorruptFile, InputRejected, PageFailed
+from schemas.records import ScanState
 from schemas.settings import Settings
 from storage import keys
+from storage.index.dossiers import components_for_scan
+from storage.index.scans import get_scan, set_state
+from storage.index.tables import Dossier, ReuseEvent
 from workers.intake import IntakeReceipt, ingest_file
+from workers.jobs import FINISHED_STATES
 from workers.services import Services
 
 log = logging.getLogger(__name__)
@@ -212,6 +224,78 @@ def split_batch(
         plan.blank_count,
     )
     return outcome
+
+
+BATCH_SUFFIXES = frozenset({".pdf", ".tif", ".tiff"})
+
+
+def _drop_context(session: Session, scan_id: int) -> DossierContext | None:
+    """The context the batch file was dropped with (its folder or sidecar), if any."""
+    for component in components_for_scan(session, scan_id):
+        dossier = session.get(Dossier, component.dossier_id)
+        if dossier is not None:
+            return DossierContext(
+                dossier_code=dossier.code,
+                component=component.name,
+                kind=DigitizationKind(component.kind),
+                procedure_code=dossier.procedure_code,
+                field=dossier.field,
+                unit_code=dossier.unit_code,
+            )
+    return None
+
+
+def _release_drop_components(session: Session, scan_id: int) -> None:
+    """A drop-context component that no page went to (the batch began with a separator sheet)
+    was only made by the batch's intake: removed, unless something already refers to it."""
+    for component in components_for_scan(session, scan_id):
+        used = session.scalar(
+            select(ReuseEvent.id).where(ReuseEvent.component_id == component.id).limit(1)
+        )
+        untouched = component.status == ComponentStatus.NOT_DIGITIZED.value
+        if untouched and component.result_id is None and used is None:
+            session.delete(component)
+        else:
+            component.scan_id = None
+
+
+def split_stored_batch(scan_id: int, services: Services) -> list[int] | None:
+    """Split the stored original of a scan if it is a batch; the component scans to process.
+
+    None: not a batch (or not a PDF/TIFF, or already finished), so the scan is processed whole.
+    Splitting again maps every component to its existing scan.
+    """
+    with services.index.session() as session:
+        scan = get_scan(session, scan_id)
+        suffix = Path(scan.filename).suffix.lower()
+        if scan.state in {s.value for s in FINISHED_STATES} or suffix not in BATCH_SUFFIXES:
+            return None
+        original_key, name = scan.original_key, Path(scan.filename).name
+        context = _drop_context(session, scan_id)
+    tmp_root = services.settings.data_dir / "tmp"
+    tmp_root.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f"split-{scan_id}-", dir=tmp_root))
+    try:
+        path = scratch / name
+        services.store.download(original_key, path)
+        outcome = split_batch(path, context, services)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if outcome is None:
+        return None
+    with services.index.session() as session:
+        scan = get_scan(session, scan_id)
+        _release_drop_components(session, scan_id)
+        set_state(
+            session,
+            scan,
+            ScanState.SPLIT,
+            error_message=(
+                f"Đã tách thành {len(outcome.receipts)} thành phần theo tờ phân cách / "
+                f"split into {len(outcome.receipts)} components ({outcome.manifest_key})"
+            ),
+        )
+    return [receipt.scan_id for receipt in outcome.receipts if receipt.needs_processing]
 
 
 def split_if_batch(

@@ -31,7 +31,6 @@ from workers.intake import ingest_file, store_original
 from workers.maintenance import MaintenanceReport, requeue_lost_scans
 from workers.queues import JobQueue, RqQueue
 from workers.services import Services
-from workers.split import split_if_batch
 from workers.stability import StabilityTracker, Verdict, is_candidate_name
 
 log = logging.getLogger(__name__)
@@ -214,13 +213,10 @@ class DropWatcher:
             self._reject_context(path, rel, error, report)
             return
         try:
-            # A batch scan with separator sheets becomes one scan per component.
-            receipts = split_if_batch(path, context, self.services) or [
-                ingest_file(path, context, self.services)
-            ]
-            for part in receipts:
-                if part.needs_processing and not self.queue.in_process:
-                    self.queue.enqueue_scan(part.scan_id)  # Redis down → the file stays
+            # Only taken in: a batch scan is split by its job, never on this thread.
+            receipt = ingest_file(path, context, self.services)
+            if receipt.needs_processing and not self.queue.in_process:
+                self.queue.enqueue_scan(receipt.scan_id)  # Redis down → the file stays
         except TransientError as error:
             self._keep(path, rel, error, report)
             return
@@ -230,18 +226,12 @@ class DropWatcher:
             return
         self._forget(path)
         moved = move_with_sidecar(path, self.layout.processing, rel)
-        # The dropped file follows its last component; every component has its own scan row.
-        receipt = receipts[-1]
         self.finisher.track(moved, receipt.scan_id, moved.relative_to(self.layout.processing))
         report.taken.append(rel.as_posix())
         dossier = context.dossier_code if context else "-"
         log.info("đã nhận %s → bản quét #%d, hồ sơ %s", quoted(rel), receipt.scan_id, dossier)
-        if self.queue.in_process:
-            for part in receipts[:-1]:
-                if part.needs_processing:
-                    self.queue.enqueue_scan(part.scan_id)
-            if receipt.needs_processing:
-                self.finisher.run_now(moved)
+        if self.queue.in_process and receipt.needs_processing:
+            self.finisher.run_now(moved)
 
     def _forget(self, path: Path) -> None:
         self.tracker.forget(path)
