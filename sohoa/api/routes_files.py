@@ -13,8 +13,10 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from schemas.errors import NotFound
 from sohoa.api.deps import Context, CurrentStaff
+from sohoa.api.result_export import ResultExport, export_result
 from sohoa.api.reuse_service import scope_of
 from sohoa.api.thumbnails import thumbnail
+from storage import keys
 from storage.index.audit import AuditAction, write_audit
 from storage.index.search import is_visible
 from storage.index.tables import Result, Scan
@@ -64,18 +66,46 @@ def original(result_id: int, context: Context, staff: CurrentStaff) -> Response:
     """View the original scan (redirect to a presigned URL, or the file itself)."""
     result, scan = _visible_result(context, staff, result_id)
     _audit_view(context, staff, result, AuditAction.VIEW_ORIGINAL)
+    return _serve(context, scan.original_key, scan.filename or "original")
+
+
+@router.get(
+    "/{result_id}/searchable.pdf",
+    responses={**_ERRORS, 200: {"content": {"application/pdf": {}}}, 307: {"description": "URL"}},
+    response_class=Response,
+)
+def searchable_pdf(result_id: int, context: Context, staff: CurrentStaff) -> Response:
+    """The version's searchable PDF (page images with their OCR text underneath)."""
+    result, scan = _visible_result(context, staff, result_id)
+    key = result.derived_prefix + keys.SEARCHABLE_PDF_NAME
+    if not context.store.exists(key):
+        raise NotFound(f"PDF tìm kiếm được của kết quả {result_id}")
+    _audit_view(context, staff, result, AuditAction.VIEW_SEARCHABLE_PDF)
+    stem = (scan.filename or "ket-qua").rsplit(".", 1)[0]
+    return _serve(context, key, f"{stem}-v{result.version}.pdf")
+
+
+@router.get("/{result_id}/export", response_model=ResultExport, responses=_ERRORS)
+def export(result_id: int, context: Context, staff: CurrentStaff) -> ResultExport:
+    """The digitized-result record: metadata, fields with confidences, QR/print disagreements,
+    and the links to the original and the searchable PDF (audited as an export)."""
+    result, scan = _visible_result(context, staff, result_id)
+    _audit_view(context, staff, result, AuditAction.EXPORT)
+    return export_result(result, scan, context.store)
+
+
+def _serve(context: Context, key: str, filename: str) -> Response:
+    """A stored object: a short-lived presigned link where the store has them, else the bytes."""
     store = context.store
-    url = store.presigned_url(scan.original_key)
+    url = store.presigned_url(key)
     if url is not None:
         return RedirectResponse(url, status_code=307)
-    info = store.stat(scan.original_key)
-    disposition = f"inline; filename*=UTF-8''{quote(scan.filename or 'original')}"
+    info = store.stat(key)
+    disposition = f"inline; filename*=UTF-8''{quote(filename)}"
     headers = {"Content-Disposition": disposition, "Cache-Control": "private, no-store"}
     if isinstance(store, LocalObjectStore):
-        path = store.local_path(scan.original_key)
-        return FileResponse(path, media_type=info.content_type, headers=headers)
-    data = store.get_bytes(scan.original_key)
-    return Response(data, media_type=info.content_type, headers=headers)
+        return FileResponse(store.local_path(key), media_type=info.content_type, headers=headers)
+    return Response(store.get_bytes(key), media_type=info.content_type, headers=headers)
 
 
 @router.get(

@@ -32,6 +32,8 @@ class AuditAction:
     ATTACH = "attach"
     DETACH = "detach"
     VIEW_ORIGINAL = "view_original"
+    VIEW_SEARCHABLE_PDF = "view_searchable_pdf"
+    EXPORT = "export"  # the whole record handed out (API export)
     VIEW_REFUSED = "view_refused"  # another unit's result: not shown, but recorded
     REVIEW = "review_correction"
     LOGIN = "login"
