@@ -191,6 +191,14 @@ class WorkerCrashed(ProcessingFailed):
     )
 
 
+class ScanTransitionNotAllowed(SohoaError):
+    """A scan asked to move between states its life does not allow: a bug, stopped loudly."""
+
+    code = "scan_transition_not_allowed"
+    message_vi = "Lỗi hệ thống: trạng thái bản quét không thể chuyển như vậy."
+    message_en = "System error: the scan cannot move to that state."
+
+
 # --- Domain errors ---------------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from schemas.fields import DocType
 from schemas.records import ScanState
 from schemas.settings import Settings
 from storage import keys
-from storage.index.scans import get_scan, set_state
+from storage.index.scans import get_scan
 from storage.index.tables import Dossier, DossierComponent, Scan
 from tests.intake_helpers import RecordingQueue, fast_watch
 from tests.samples_helpers import make_scan
@@ -59,8 +59,10 @@ def _files(root: Path) -> set[str]:
 
 
 def _set_state(services: Services, scan_id: int, state: ScanState, message: str = "") -> None:
+    """What a worker elsewhere would have recorded (set up directly: no job runs here)."""
     with services.index.session() as session:
-        set_state(session, get_scan(session, scan_id), state, error_message=message)
+        scan = get_scan(session, scan_id)
+        scan.state, scan.error_message = state.value, message
 
 
 def test_file_growing_is_not_taken_until_complete(services: Services, drop: Path) -> None:

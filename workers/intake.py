@@ -17,7 +17,8 @@ from schemas.records import ScanState
 from storage import keys
 from storage.index.dossiers import ensure_component, ensure_dossier
 from storage.index.events import record_digitized
-from storage.index.scans import register_scan, set_state
+from storage.index.scan_lifecycle import move as move_scan
+from storage.index.scans import register_scan
 from storage.index.tables import Result, Scan
 from workers.services import Services
 
@@ -71,9 +72,9 @@ def ingest_file(path: Path, context: DossierContext | None, services: Services) 
             unit_code=context.resolved_unit() if context else "",
         )
         if scan.state == ScanState.FAILED.value:  # a system failure: dropping it again retries
-            set_state(session, scan, ScanState.QUEUED)
+            move_scan(session, scan, ScanState.QUEUED)
         if scan.state == ScanState.SPLIT.value and context is not None:
-            set_state(session, scan, ScanState.QUEUED)  # a batch again, for another dossier
+            move_scan(session, scan, ScanState.QUEUED)  # a batch again, for another dossier
         if context is not None:
             dossier = ensure_dossier(session, context)
             component = ensure_component(session, dossier, context)

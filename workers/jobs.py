@@ -25,7 +25,8 @@ from schemas.settings import Settings
 from storage.index.dossiers import components_for_scan, ensure_component, ensure_dossier
 from storage.index.events import record_digitized
 from storage.index.results import save_version
-from storage.index.scans import get_scan, set_state
+from storage.index.scan_lifecycle import move as move_scan
+from storage.index.scans import get_scan
 from storage.index.tables import Dossier, DossierComponent, Result
 from workers.artefacts import upload_artefacts
 from workers.produce import Produced, result_row
@@ -61,7 +62,7 @@ def _begin(scan_id: int, services: Services) -> tuple[str, int, int] | None:
         scan = get_scan(session, scan_id)
         if scan.state in _FINISHED:
             return None
-        set_state(session, scan, ScanState.PROCESSING)
+        move_scan(session, scan, ScanState.PROCESSING)
         scan.attempts += 1
         # Highest stored version + 1: re-OCR may have kept a non-current version above the
         # current one; a retry after a crash before the commit reuses the same number.
@@ -98,7 +99,7 @@ def _commit(
         scan.current_version = version
         scan.page_count = result.source.page_count
         state = ScanState.NEEDS_REVIEW if extraction.needs_review else ScanState.DONE
-        set_state(session, scan, state)
+        move_scan(session, scan, state)
     return JobOutcome.NEEDS_REVIEW if extraction.needs_review else JobOutcome.DONE
 
 
@@ -123,7 +124,7 @@ def _record_failure(
         scan = get_scan(session, scan_id)
         if scan.state in _HAS_RESULT:
             return False
-        set_state(session, scan, state, error_code=code, error_message=message)
+        move_scan(session, scan, state, error_code=code, error_message=message)
         return True
 
 
@@ -178,6 +179,6 @@ def _try_requeue_state(scan_id: int, services: Services) -> None:
     """Put the scan back to queued for the retry; if the database is the thing that's down, skip."""
     try:
         with services.index.session() as session:
-            set_state(session, get_scan(session, scan_id), ScanState.QUEUED)
+            move_scan(session, get_scan(session, scan_id), ScanState.QUEUED)
     except TransientError:
         pass

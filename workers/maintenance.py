@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from schemas.errors import WorkerCrashed
 from schemas.records import ScanState
-from storage.index.scans import get_scan, set_state
+from storage.index.scan_lifecycle import move as move_scan
+from storage.index.scans import get_scan
 from storage.index.tables import Scan
 from workers.queue_admin import release_dead_workers_jobs
 from workers.queues import LIVE_STATUSES, RqQueue
@@ -42,7 +43,7 @@ def give_up_if_exhausted(scan_id: int, services: Services) -> bool:
         if scan.state != ScanState.PROCESSING.value or scan.attempts < limit:
             return False
         error = WorkerCrashed(f"{scan.attempts} lần / attempts")
-        set_state(
+        move_scan(
             session,
             scan,
             ScanState.FAILED,
@@ -59,7 +60,7 @@ def mark_queued(scan_ids: list[int], services: Services) -> None:
         for scan_id in scan_ids:
             scan = session.get(Scan, scan_id)
             if scan is not None and scan.state == ScanState.FAILED.value:
-                set_state(session, scan, ScanState.QUEUED)
+                move_scan(session, scan, ScanState.QUEUED)
 
 
 def _unfinished_intake(services: Services, limit: int) -> list[int]:

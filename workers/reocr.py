@@ -49,7 +49,8 @@ from storage.index.reocr import (
 )
 from storage.index.reocr_select import add_selected_items, count_selection
 from storage.index.results import save_version
-from storage.index.scans import get_scan, set_state
+from storage.index.scan_lifecycle import move as move_scan
+from storage.index.scans import get_scan
 from storage.index.tables import Result
 from workers.jobs import scan_services
 from workers.produce import Produced, produce_version, result_row
@@ -183,7 +184,7 @@ def _commit(
             scan.current_version = produced.version
             scan.page_count = produced.output.result.source.page_count
             review = produced.output.result.needs_review
-            set_state(session, scan, ScanState.NEEDS_REVIEW if review else ScanState.DONE)
+            move_scan(session, scan, ScanState.NEEDS_REVIEW if review else ScanState.DONE)
             for component in components_for_scan(session, claim.scan_id):
                 component.result_id = row.id
         finish_item(

@@ -44,7 +44,8 @@ from schemas.records import ScanState
 from schemas.settings import Settings
 from storage import keys
 from storage.index.dossiers import components_for_scan
-from storage.index.scans import get_scan, set_state
+from storage.index.scan_lifecycle import move as move_scan
+from storage.index.scans import get_scan
 from storage.index.tables import Dossier, ReuseEvent
 from workers.intake import IntakeReceipt, ingest_file
 from workers.jobs import FINISHED_STATES
@@ -286,7 +287,7 @@ def split_stored_batch(scan_id: int, services: Services) -> list[int] | None:
     with services.index.session() as session:
         scan = get_scan(session, scan_id)
         _release_drop_components(session, scan_id)
-        set_state(
+        move_scan(
             session,
             scan,
             ScanState.SPLIT,

@@ -22,6 +22,7 @@ from sohoa.api.views import ReviewItem, review_item
 from storage.index.audit import AuditAction, write_audit
 from storage.index.db import Index
 from storage.index.results import save_version
+from storage.index.scan_lifecycle import move as move_scan
 from storage.index.tables import Result, Scan
 from storage.index.users import Staff
 
@@ -95,7 +96,7 @@ class ReviewDesk:
             if scan is not None:
                 scan.current_version = new.version
                 if scan.state == ScanState.NEEDS_REVIEW.value:
-                    scan.state = ScanState.DONE.value
+                    move_scan(session, scan, ScanState.DONE)
             write_audit(
                 session,
                 secret=self.secret,

@@ -53,14 +53,6 @@ def get_scan(session: Session, scan_id: int) -> Scan:
     return scan
 
 
-def set_state(
-    session: Session, scan: Scan, state: ScanState, *, error_code: str = "", error_message: str = ""
-) -> None:
-    scan.state = state.value
-    scan.error_code = error_code
-    scan.error_message = error_message
-
-
 def count_by_state(session: Session) -> dict[str, int]:
     from sqlalchemy import func
 

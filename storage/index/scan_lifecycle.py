@@ -1,0 +1,52 @@
+"""A scan's states and the only moves between them. Nothing else writes ``Scan.state``.
+
+::
+
+    queued ──▶ processing ──▶ done / needs_review      (a result version exists)
+      │  ▲         │    └───▶ quarantined               (bad input: the file is the problem)
+      │  └─────────┤──────▶ failed ──▶ queued, processing  (a system failure: retried)
+      └────────────┴──────▶ split ──▶ queued           (a batch: its components are scans)
+
+``processing → queued`` is a transient failure handed back to the queue; ``done ↔ needs_review``
+is re-OCR promoting a version or a reviewer confirming one. Staying in a state is always allowed
+(a retried job repeats its last step). Any other move raises `ScanTransitionNotAllowed`: a bug,
+never silently a wrong state.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from schemas.errors import ScanTransitionNotAllowed
+from schemas.records import ScanState
+from storage.index.tables import Scan
+
+QUEUED, PROCESSING = ScanState.QUEUED, ScanState.PROCESSING
+DONE, NEEDS_REVIEW = ScanState.DONE, ScanState.NEEDS_REVIEW
+QUARANTINED, FAILED, SPLIT = ScanState.QUARANTINED, ScanState.FAILED, ScanState.SPLIT
+
+ALLOWED: dict[ScanState, frozenset[ScanState]] = {
+    QUEUED: frozenset({PROCESSING, SPLIT, FAILED}),
+    PROCESSING: frozenset({DONE, NEEDS_REVIEW, QUARANTINED, FAILED, QUEUED, SPLIT}),
+    DONE: frozenset({NEEDS_REVIEW}),
+    NEEDS_REVIEW: frozenset({DONE}),
+    QUARANTINED: frozenset(),
+    FAILED: frozenset({QUEUED, PROCESSING}),  # retried on demand, or by rq's own retry
+    SPLIT: frozenset({QUEUED}),
+}
+
+
+def can_move(current: ScanState, to: ScanState) -> bool:
+    return to is current or to in ALLOWED[current]
+
+
+def move(
+    session: Session, scan: Scan, to: ScanState, *, error_code: str = "", error_message: str = ""
+) -> None:
+    """Put ``scan`` in state ``to`` (with the reason staff read, for failures and splits)."""
+    current = ScanState(scan.state)
+    if not can_move(current, to):
+        raise ScanTransitionNotAllowed(f"scan {scan.id}: {current.value} → {to.value}")
+    scan.state = to.value
+    scan.error_code = error_code
+    scan.error_message = error_message
