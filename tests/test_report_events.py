@@ -15,7 +15,7 @@ from schemas.documents import MediaType, SourceFile
 from schemas.dossiers import DigitizationKind, DossierContext
 from schemas.fields import Extraction
 from schemas.ocr import OcrDocument
-from schemas.records import DocumentResult
+from schemas.records import DocumentResult, ScanState
 from storage.index.db import Index
 from storage.index.dossiers import ensure_component, ensure_dossier
 from storage.index.events import events_of
@@ -48,6 +48,7 @@ def _scan_for(index: Index, sha: str, kind: DigitizationKind) -> tuple[int, int]
         )
         dossier = ensure_dossier(session, context)
         ensure_component(session, dossier, context).scan_id = scan.id
+        scan.state = ScanState.PROCESSING.value  # where the job's commit finds it
         return scan.id, dossier.id
 
 

@@ -12,12 +12,12 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from pipeline.triage import sha256_file, sniff
-from schemas.dossiers import ComponentStatus, DossierContext
+from schemas.dossiers import DossierContext
 from schemas.records import ScanState
 from storage import keys
 from storage.index.dossiers import ensure_component, ensure_dossier
-from storage.index.events import record_digitized
 from storage.index.scan_lifecycle import move as move_scan
+from storage.index.scan_lifecycle import satisfy_components
 from storage.index.scans import register_scan
 from storage.index.tables import Result, Scan
 from workers.services import Services
@@ -79,14 +79,12 @@ def ingest_file(path: Path, context: DossierContext | None, services: Services) 
             dossier = ensure_dossier(session, context)
             component = ensure_component(session, dossier, context)
             component.scan_id = scan.id
-            already = scan.state in (ScanState.DONE.value, ScanState.NEEDS_REVIEW.value)
-            if already and component.status != ComponentStatus.DIGITIZED.value:
-                record_digitized(session, component)
-                component.status = ComponentStatus.DIGITIZED.value
-            if already and component.result_id is None:  # a late duplicate: link the result
-                component.result_id = session.scalars(
+            if scan.state in (ScanState.DONE.value, ScanState.NEEDS_REVIEW.value):
+                current = session.scalars(  # a late duplicate: the paper is read already
                     select(Result.id).where(Result.scan_id == scan.id, Result.is_current)
                 ).first()
+                if (result_id := component.result_id or current) is not None:
+                    satisfy_components(session, [component], result_id)
         return IntakeReceipt(
             scan_id=scan.id, sha256=sha256, created=created, state=ScanState(scan.state)
         )

@@ -18,14 +18,13 @@ from sqlalchemy.orm import Session
 from pipeline.codes_payloads import context_from_codes
 from pipeline.ocr import OcrEngine, TesseractEngine
 from pipeline.runner import PipelineOutput, run_document
-from schemas.dossiers import ComponentStatus
 from schemas.errors import InputRejected, ProcessingFailed, TransientError
 from schemas.records import JobOutcome, ScanState
 from schemas.settings import Settings
 from storage.index.dossiers import components_for_scan, ensure_component, ensure_dossier
-from storage.index.events import record_digitized
 from storage.index.results import save_version
 from storage.index.scan_lifecycle import move as move_scan
+from storage.index.scan_lifecycle import satisfy_components
 from storage.index.scans import get_scan
 from storage.index.tables import Dossier, DossierComponent, Result
 from workers.artefacts import upload_artefacts
@@ -91,11 +90,7 @@ def _commit(
                 row.procedure_code = dossier.procedure_code
                 row.field = dossier.field
         save_version(session, row)
-        for component in components:
-            if component.status != ComponentStatus.DIGITIZED.value:  # first time, not a re-OCR
-                record_digitized(session, component)
-            component.status = ComponentStatus.DIGITIZED.value
-            component.result_id = row.id
+        satisfy_components(session, components, row.id)
         scan.current_version = version
         scan.page_count = result.source.page_count
         state = ScanState.NEEDS_REVIEW if extraction.needs_review else ScanState.DONE

@@ -50,6 +50,7 @@ from storage.index.reocr import (
 from storage.index.reocr_select import add_selected_items, count_selection
 from storage.index.results import save_version
 from storage.index.scan_lifecycle import move as move_scan
+from storage.index.scan_lifecycle import satisfy_components
 from storage.index.scans import get_scan
 from storage.index.tables import Result
 from workers.jobs import scan_services
@@ -185,8 +186,7 @@ def _commit(
             scan.page_count = produced.output.result.source.page_count
             review = produced.output.result.needs_review
             move_scan(session, scan, ScanState.NEEDS_REVIEW if review else ScanState.DONE)
-            for component in components_for_scan(session, claim.scan_id):
-                component.result_id = row.id
+            satisfy_components(session, components_for_scan(session, claim.scan_id), row.id)
         finish_item(
             session,
             claim,

@@ -1,4 +1,5 @@
-"""A scan's states and the only moves between them. Nothing else writes ``Scan.state``.
+"""A scan's states and the only moves between them, and how its result satisfies the dossier
+components that were scanned into it. Nothing else writes ``Scan.state`` or links results.
 
 ::
 
@@ -17,9 +18,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from schemas.dossiers import ComponentStatus
 from schemas.errors import ScanTransitionNotAllowed
 from schemas.records import ScanState
-from storage.index.tables import Scan
+from storage.index.events import record_digitized
+from storage.index.tables import DossierComponent, Scan
 
 QUEUED, PROCESSING = ScanState.QUEUED, ScanState.PROCESSING
 DONE, NEEDS_REVIEW = ScanState.DONE, ScanState.NEEDS_REVIEW
@@ -50,3 +53,16 @@ def move(
     scan.state = to.value
     scan.error_code = error_code
     scan.error_message = error_message
+
+
+def satisfy_components(
+    session: Session, components: list[DossierComponent], result_id: int
+) -> None:
+    """The scan's components now point at ``result_id``; the first time, each is digitized
+    (one event each, which the indicators count). First processing, a late duplicate drop and a
+    promoted re-OCR all go through here."""
+    for component in components:
+        if component.status != ComponentStatus.DIGITIZED.value:
+            record_digitized(session, component)
+            component.status = ComponentStatus.DIGITIZED.value
+        component.result_id = result_id
