@@ -112,7 +112,7 @@ def test_a_retried_scan_reads_each_page_in_its_own_process(
         used.append(args[3].runs_in_process)  # type: ignore[attr-defined]
         return real_run(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("workers.jobs.run_document", spy)
+    monkeypatch.setattr("workers.produce.run_document", spy)  # first runs produce there too
     services.load_tesseract_once()  # as in `sohoa worker`
     path, doc = make_scan(tmp_path, DocType.ID_CARD, seed=13)
     receipt = ingest_file(path, CONTEXT, services)

@@ -21,6 +21,7 @@ from storage.index.dossiers import ensure_component, ensure_dossier
 from storage.index.events import events_of
 from storage.index.scans import register_scan
 from workers.jobs import _commit
+from workers.produce import Produced
 from workers.services import Services
 
 CODE = "000.00.20.H12-240305-0001"
@@ -64,9 +65,11 @@ def test_reception_and_job_digitization_are_recorded_once(index: Index) -> None:
     services = cast(Services, SimpleNamespace(index=index))
     scan_id, dossier_id = _scan_for(index, "a", DigitizationKind.COMPONENT)
     result_scan, _ = _scan_for(index, "b", DigitizationKind.RESULT)
-    _commit(scan_id, _output("a"), 1, "derived/a/v1", services)
-    _commit(scan_id, _output("a"), 2, "derived/a/v2", services)  # re-OCR: not a new digitization
-    _commit(result_scan, _output("b"), 1, "derived/b/v1", services)
+    _commit(scan_id, Produced(_output("a"), "derived/a/v1", 1), services)
+    _commit(
+        scan_id, Produced(_output("a"), "derived/a/v2", 2), services
+    )  # re-OCR: not a new digitization
+    _commit(result_scan, Produced(_output("b"), "derived/b/v1", 1), services)
     with index.session() as session:
         history = events_of(session, dossier_id)
     assert history[0].kind == "received"

@@ -8,27 +8,22 @@ recorded on the scan and never takes the worker down.
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
-from pathlib import Path
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pipeline.codes_payloads import context_from_codes
 from pipeline.ocr import OcrEngine, TesseractEngine
-from pipeline.runner import PipelineOutput, run_document
+from pipeline.runner import PipelineOutput
 from schemas.errors import InputRejected, ProcessingFailed, TransientError
 from schemas.records import JobOutcome, ScanState
 from schemas.settings import Settings
 from storage.index.dossiers import components_for_scan, ensure_component, ensure_dossier
-from storage.index.results import save_version
+from storage.index.results import next_version, save_version
 from storage.index.scan_lifecycle import move as move_scan
 from storage.index.scan_lifecycle import satisfy_components
 from storage.index.scans import get_scan
-from storage.index.tables import Dossier, DossierComponent, Result
-from workers.artefacts import upload_artefacts
-from workers.produce import Produced, result_row
+from storage.index.tables import Dossier, DossierComponent
+from workers.produce import Produced, produce_version, result_row
 from workers.services import Services
 
 log = logging.getLogger(__name__)
@@ -63,15 +58,13 @@ def _begin(scan_id: int, services: Services) -> tuple[str, int, int] | None:
             return None
         move_scan(session, scan, ScanState.PROCESSING)
         scan.attempts += 1
-        # Highest stored version + 1: re-OCR may have kept a non-current version above the
-        # current one; a retry after a crash before the commit reuses the same number.
-        latest = session.scalar(select(func.max(Result.version)).where(Result.scan_id == scan_id))
-        return scan.original_key, (latest or 0) + 1, scan.attempts
+        return scan.original_key, next_version(session, scan_id), scan.attempts
 
 
-def _commit(
-    scan_id: int, output: PipelineOutput, version: int, prefix: str, services: Services
-) -> JobOutcome:
+def _commit(scan_id: int, produced: Produced, services: Services) -> JobOutcome:
+    """The produced version becomes the scan's result, through the lifecycle, in one
+    transaction; the dossier components scanned into it are satisfied by it."""
+    output, version = produced.output, produced.version
     result = output.result
     extraction = result.extraction
     with services.index.session() as session:
@@ -80,7 +73,7 @@ def _commit(
             session, scan_id, output
         )
         first = components[0] if components else None
-        row = result_row(scan_id, Produced(output, prefix, version))
+        row = result_row(scan_id, produced)
         row.unit_code = scan.unit_code
         row.kind = first.kind if first else "component"
         if first is not None:
@@ -134,14 +127,11 @@ def process_scan(scan_id: int, services: Services) -> JobOutcome:
         # The first run may have ended in a crash inside the loaded library: from now on each
         # page gets its own process again, so a page that kills Tesseract fails alone.
         engine = engine.isolated()
-    tmp_root = services.settings.data_dir / "tmp"
-    tmp_root.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f"scan-{scan_id}-", dir=tmp_root))
     try:
-        original = scratch / "original"
-        services.store.download(original_key, original)
         try:
-            output = run_document(original, scratch / "work", services.settings, engine)
+            produced = produce_version(
+                services, original_key, version, label=f"scan-{scan_id}", engine=engine
+            )
         except InputRejected as error:
             log.warning("scan %s quarantined: %s", scan_id, error.code)
             if not _record_failure(
@@ -149,10 +139,7 @@ def process_scan(scan_id: int, services: Services) -> JobOutcome:
             ):
                 return JobOutcome.DUPLICATE
             return JobOutcome.QUARANTINED
-        prefix = upload_artefacts(
-            services.store, output, version, secret_key=services.settings.api.secret_key
-        )
-        return _commit(scan_id, output, version, prefix, services)
+        return _commit(scan_id, produced, services)
     except TransientError:
         _try_requeue_state(scan_id, services)
         raise
@@ -166,8 +153,6 @@ def process_scan(scan_id: int, services: Services) -> JobOutcome:
         ):
             return JobOutcome.DUPLICATE
         return JobOutcome.FAILED
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _try_requeue_state(scan_id: int, services: Services) -> None:

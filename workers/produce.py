@@ -8,17 +8,14 @@ duplicate behind.
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from pipeline.compare import mean_field_confidence
+from pipeline.ocr import OcrEngine
 from pipeline.runner import PipelineOutput, run_document
 from storage.index.tables import Result
 from workers.artefacts import upload_artefacts
+from workers.scratch import scratch_folder
 from workers.services import Services
 
 
@@ -31,51 +28,29 @@ class Produced:
     version: int
 
 
-def produce_version(services: Services, original_key: str, version: int, *, label: str) -> Produced:
+def produce_version(
+    services: Services,
+    original_key: str,
+    version: int,
+    *,
+    label: str,
+    engine: OcrEngine | None = None,
+) -> Produced:
     """Run the current settings' pipeline on the original and store it as ``version``.
 
-    Bad input raises ``InputRejected`` before anything is uploaded.
+    Bad input raises ``InputRejected`` before anything is uploaded. ``engine``: another engine
+    than the services' (a retried first run reads each page in its own process).
     """
-    tmp_root = services.settings.data_dir / "tmp"
-    tmp_root.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f"{label}-p{os.getpid()}-", dir=tmp_root))
-    try:
+    with scratch_folder(services.settings, label) as scratch:
         original = scratch / "original"
         services.store.download(original_key, original)
-        output = run_document(original, scratch / "work", services.settings, services.engine)
+        output = run_document(
+            original, scratch / "work", services.settings, engine or services.engine
+        )
         prefix = upload_artefacts(
             services.store, output, version, secret_key=services.settings.api.secret_key
         )
         return Produced(output=output, prefix=prefix, version=version)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
-_SCRATCH_PID = re.compile(r"-p(\d+)-")
-
-
-def remove_abandoned_scratch(tmp_root: Path) -> list[Path]:
-    """Scratch folders a killed run left behind (its process is gone), removed; which ones."""
-    removed: list[Path] = []
-    if not tmp_root.is_dir():
-        return removed
-    for folder in tmp_root.iterdir():
-        match = _SCRATCH_PID.search(folder.name)
-        if match is None or not folder.is_dir() or _alive(int(match.group(1))):
-            continue
-        shutil.rmtree(folder, ignore_errors=True)
-        removed.append(folder)
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def result_row(scan_id: int, produced: Produced) -> Result:

@@ -8,10 +8,8 @@ their process ID, and their jobs handed to rq's own abandoned-job handling, whic
 
 from __future__ import annotations
 
-import os
 import socket
 from datetime import datetime
-from pathlib import Path
 
 from pydantic import BaseModel
 from redis.exceptions import RedisError, WatchError
@@ -23,6 +21,7 @@ from rq.serializers import JSONSerializer
 
 from schemas.errors import QueueUnavailable
 from workers.queues import RqQueue, scan_id_of_job
+from workers.scratch import pid_alive
 
 
 class QueueDepth(BaseModel):
@@ -40,21 +39,6 @@ class FailedJob(BaseModel):
     scan_id: int | None
     reason: str
     ended_at: datetime | None = None
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process of this machine still runs (a zombie counts as dead)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rsplit(")", 1)[-1].split()[:1] not in (["Z"], ["X"])
 
 
 def queue_depths(rq: RqQueue) -> list[QueueDepth]:

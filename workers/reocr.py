@@ -15,7 +15,7 @@ import logging
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pipeline.compare import compare, summarize, summarize_stored
 from pipeline.extract import RULES_VERSION
@@ -48,7 +48,7 @@ from storage.index.reocr import (
     release_item,
 )
 from storage.index.reocr_select import add_selected_items, count_selection
-from storage.index.results import save_version
+from storage.index.results import next_version, save_version
 from storage.index.scan_lifecycle import move as move_scan
 from storage.index.scan_lifecycle import satisfy_components
 from storage.index.scans import get_scan
@@ -141,15 +141,13 @@ def _plan(claim: Claim, services: Services) -> _Plan:
         ).first()
         if current is None:
             raise NotFound(f"current result of scan {claim.scan_id}")
-        latest = session.scalar(
-            select(func.max(Result.version)).where(Result.scan_id == claim.scan_id)
-        )
+        version = next_version(session, claim.scan_id)
         batch = session.get(ReocrBatch, claim.batch_id)
         policy = ReocrPolicy.model_validate(batch.policy if batch else {})
         original_key = scan.original_key
     return _Plan(
         original_key=original_key,
-        version=(latest or 0) + 1,
+        version=version,
         current=current,
         old=_old_summary(current, services),
         policy=policy,

@@ -16,10 +16,10 @@ from schemas.errors import NotFound
 from schemas.reocr import BatchStatus, BatchSummary, ItemState
 from storage.index.reocr import pending_items, reclaim_abandoned, set_status
 from storage.index.reocr_summary import summarize_batch
-from workers.produce import remove_abandoned_scratch
 from workers.queues import RqQueue
 from workers.reocr import run_item
 from workers.reocr_queue import enqueue_reocr_item, reocr_job_live
+from workers.scratch import remove_abandoned_scratch
 from workers.services import Services
 
 log = logging.getLogger(__name__)

@@ -18,8 +18,6 @@ batch again maps every component to its existing scan.
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,6 +47,7 @@ from storage.index.scans import get_scan
 from storage.index.tables import Dossier, ReuseEvent
 from workers.intake import IntakeReceipt, ingest_file
 from workers.jobs import FINISHED_STATES
+from workers.scratch import scratch_folder
 from workers.services import Services
 
 log = logging.getLogger(__name__)
@@ -188,10 +187,7 @@ def split_batch(
     if not plan.is_batch:
         return None
     _store_batch(path, source, services)
-    tmp_root = settings.data_dir / "tmp"
-    tmp_root.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="batch-", dir=tmp_root))
-    try:
+    with scratch_folder(settings, "batch") as scratch:
         files: list[Path] = []
         for index, component in enumerate(plan.components, start=1):
             dest = scratch / f"{path.stem}-{index:02d}{path.suffix.lower()}"
@@ -204,8 +200,6 @@ def split_batch(
             ingest_file(file, component.context, services)
             for file, component in zip(files, plan.components, strict=True)
         ]
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
     outcome = SplitOutcome(
         sha256=source.sha256,
         plan=plan,
@@ -273,15 +267,10 @@ def split_stored_batch(scan_id: int, services: Services) -> list[int] | None:
             return None
         original_key, name = scan.original_key, Path(scan.filename).name
         context = _drop_context(session, scan_id)
-    tmp_root = services.settings.data_dir / "tmp"
-    tmp_root.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f"split-{scan_id}-", dir=tmp_root))
-    try:
+    with scratch_folder(services.settings, f"split-{scan_id}") as scratch:
         path = scratch / name
         services.store.download(original_key, path)
         outcome = split_batch(path, context, services)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
     if outcome is None:
         return None
     with services.index.session() as session:

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from schemas.errors import NotFound
 from schemas.records import ScanState
@@ -21,7 +21,7 @@ from sohoa.api.requests import CorrectionRequest
 from sohoa.api.views import ReviewItem, review_item
 from storage.index.audit import AuditAction, write_audit
 from storage.index.db import Index
-from storage.index.results import save_version
+from storage.index.results import next_version, save_version
 from storage.index.scan_lifecycle import move as move_scan
 from storage.index.tables import Result, Scan
 from storage.index.users import Staff
@@ -61,14 +61,12 @@ class ReviewDesk:
                 raise StaleVersion(f"kết quả {result_id} v{old.version}")
             fields = {**(old.fields or {}), **request.fields}
             fields = {name: value for name, value in fields.items() if value}
-            latest = session.scalar(
-                select(func.max(Result.version)).where(Result.scan_id == old.scan_id)
-            )
+            version = next_version(session, old.scan_id)
             new = save_version(
                 session,
                 Result(
                     scan_id=old.scan_id,
-                    version=(latest or old.version) + 1,
+                    version=version,
                     doc_type=(request.doc_type or old.doc_type),
                     fields=fields,
                     needs_review=False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from schemas.fields import CrossCheck, DocType
@@ -106,6 +106,13 @@ def save_version(session: Session, result: Result, *, make_current: bool = True)
         session.add(person)
     session.flush()
     return result
+
+
+def next_version(session: Session, scan_id: int) -> int:
+    """The highest stored version + 1: re-OCR may keep a non-current version above the current
+    one, and a retry after a crash before the commit gets the same number again."""
+    latest = session.scalar(select(func.max(Result.version)).where(Result.scan_id == scan_id))
+    return (latest or 0) + 1
 
 
 def to_record(row: Result) -> DigitizedResult:
