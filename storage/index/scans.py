@@ -1,4 +1,4 @@
-"""Scans in the index: registered once by content hash, then moved through their states."""
+"""Scans in the index: registered once by content hash; their states move in ``scan_lifecycle``."""
 
 from __future__ import annotations
 
