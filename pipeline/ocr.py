@@ -70,7 +70,10 @@ class TesseractEngine:
                 )
             except (tesseract_library.LibraryUnavailable, PageFailed) as exc:
                 self.library_note = str(exc)
-                log.warning("Tesseract chạy từng trang như chương trình riêng: %s", exc)
+                log.warning(
+                    "Tesseract chạy từng trang như chương trình riêng / one process per page: %s",
+                    exc,
+                )
         return self._library
 
     def _config(self, dpi: int) -> tesseract.TesseractConfig:

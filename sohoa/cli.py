@@ -38,12 +38,11 @@ app = typer.Typer(
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     from sohoa.api.logmask import install_id_masking
+    from workers.log_context import LOG_FORMAT, install_job_context
 
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format=LOG_FORMAT)
+    install_job_context()  # the scan a job's line is about: " [scan=12 job=…]"
     install_id_masking()  # every process (watcher, worker, CLI), not only serve: no full ID in logs
 
 

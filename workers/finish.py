@@ -93,7 +93,11 @@ class Finisher:
             self.queue.enqueue_scan(entry.scan_id)
         except TransientError as error:
             entry.retry_at = self.clock() + self.services.settings.watch.retry_seconds
-            log.warning("bản quét #%s chưa xử lý được (%s), sẽ thử lại", entry.scan_id, error.code)
+            log.warning(
+                "bản quét #%s chưa xử lý được (%s), sẽ thử lại / not processed yet, will retry",
+                entry.scan_id,
+                error.code,
+            )
 
     def _states(self) -> dict[int, tuple[str, str]]:
         ids = {entry.scan_id for entry in self.tracked.values()}
@@ -116,12 +120,16 @@ class Finisher:
             if state in _TO_DONE:
                 move_with_sidecar(path, self.layout.done, entry.rel)
                 done.append(entry.rel.as_posix())
-                log.info("xong %s (bản quét #%s)", quoted(entry.rel), entry.scan_id)
+                log.info("xong %s (bản quét #%s) / done", quoted(entry.rel), entry.scan_id)
             elif state in _TO_QUARANTINE:
                 reason = reason_text(entry.rel, message, entry.scan_id)
                 quarantine(self.layout, path, entry.rel, reason)
                 quarantined.append(entry.rel.as_posix())
-                log.warning("cách ly %s: %s", quoted(entry.rel), (message.splitlines() or ["?"])[0])
+                log.warning(
+                    "cách ly %s / quarantined: %s",
+                    quoted(entry.rel),
+                    (message.splitlines() or ["?"])[0],
+                )
             else:
                 due = self.queue.in_process and self.clock() >= entry.retry_at
                 if due and state and entry.scan_id not in rerun:

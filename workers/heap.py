@@ -31,7 +31,7 @@ def keep_page_images_on_the_heap() -> bool:
         libc = ctypes.CDLL(name)
         mallopt = libc.mallopt
     except (OSError, AttributeError, TypeError):
-        log.info("không phải glibc: giữ cách cấp phát bộ nhớ mặc định")
+        log.info("không phải glibc: giữ cách cấp phát bộ nhớ mặc định / not glibc, default malloc")
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int

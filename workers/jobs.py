@@ -133,7 +133,7 @@ def process_scan(scan_id: int, services: Services) -> JobOutcome:
                 services, original_key, version, label=f"scan-{scan_id}", engine=engine
             )
         except InputRejected as error:
-            log.warning("scan %s quarantined: %s", scan_id, error.code)
+            log.warning("cách ly bản quét %s / scan quarantined: %s", scan_id, error.code)
             if not _record_failure(
                 scan_id, ScanState.QUARANTINED, error.code, error.staff_message(), services
             ):
@@ -146,7 +146,7 @@ def process_scan(scan_id: int, services: Services) -> JobOutcome:
     except Exception as error:  # a bug or an unknown tool failure: record it, keep the worker up
         # A run of the same scan on another worker (a worker wrongly thought dead) may have
         # committed this version first; its unique (scan_id, version) row makes ours fail here.
-        log.exception("scan %s failed", scan_id)
+        log.exception("xử lý bản quét %s thất bại / scan failed", scan_id)
         failure = ProcessingFailed(repr(error)[:400])
         if not _record_failure(
             scan_id, ScanState.FAILED, failure.code, failure.staff_message(), services

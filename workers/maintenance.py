@@ -50,7 +50,13 @@ def give_up_if_exhausted(scan_id: int, services: Services) -> bool:
             error_code=error.code,
             error_message=error.staff_message(),
         )
-    log.error("bản quét %s: tiến trình xử lý chết %s lần, dừng thử lại", scan_id, limit)
+    log.error(
+        "bản quét %s: tiến trình xử lý chết %s lần, dừng thử lại / "
+        "processing died %s times, not retried again",
+        scan_id,
+        limit,
+        limit,
+    )
     return True
 
 
@@ -93,5 +99,8 @@ def requeue_lost_scans(services: Services, rq: RqQueue, limit: int = 1000) -> Ma
         rq.enqueue_scan(scan_id)
         report.requeued.append(scan_id)
     if report.requeued:
-        log.warning("đưa lại vào hàng đợi các bản quét bị mất việc: %s", report.requeued)
+        log.warning(
+            "đưa lại vào hàng đợi các bản quét bị mất việc / scans re-queued, jobs lost: %s",
+            report.requeued,
+        )
     return report

@@ -20,6 +20,7 @@ from schemas.errors import ProcessingFailed, QueueUnavailable, SohoaError
 from schemas.records import JobOutcome
 from schemas.settings import QueueSettings
 from workers.jobs import process_scan, scan_services
+from workers.log_context import job_context
 from workers.services import Services
 from workers.split import split_stored_batch
 
@@ -53,12 +54,14 @@ class InlineQueue:
 
 def take_scan(scan_id: int, services: Services, queue: JobQueue) -> JobOutcome:
     """A scan's job: a batch scan is split and its components queued; any other is processed."""
-    parts = split_stored_batch(scan_id, services)
-    if parts is None:
-        return process_scan(scan_id, services)
-    for part in parts:
-        queue.enqueue_scan(part)
-    return JobOutcome.SPLIT
+    job = get_current_job()
+    with job_context(scan=scan_id, job=job.id if job is not None else ""):
+        parts = split_stored_batch(scan_id, services)
+        if parts is None:
+            return process_scan(scan_id, services)
+        for part in parts:
+            queue.enqueue_scan(part)
+        return JobOutcome.SPLIT
 
 
 def redis_connection(settings: QueueSettings) -> Redis:

@@ -54,6 +54,7 @@ from storage.index.scan_lifecycle import satisfy_components
 from storage.index.scans import get_scan
 from storage.index.tables import Result
 from workers.jobs import scan_services
+from workers.log_context import job_context
 from workers.produce import Produced, produce_version, result_row
 from workers.services import Services
 
@@ -122,7 +123,11 @@ def _old_summary(current: Result, services: Services) -> ExtractionSummary:
             data = json.loads(services.store.get_bytes(current.derived_prefix + keys.FIELDS_NAME))
             return summarize(Extraction.model_validate(data["extraction"]))
         except (NotFound, ValueError, KeyError, TypeError):
-            log.warning("extraction of result %s unreadable: comparing its row", current.id)
+            log.warning(
+                "không đọc được kết quả trích xuất %s, so với bản ghi / "
+                "extraction unreadable, comparing its row",
+                current.id,
+            )
     return summarize_stored(
         current.doc_type,
         current.fields or {},
@@ -215,7 +220,11 @@ def _release(item_id: int, token: str, services: Services) -> None:
         with services.index.session() as session:
             release_item(session, item_id, token)
     except Exception:
-        log.warning("could not release re-OCR item %s; it is claimable once stale", item_id)
+        log.warning(
+            "chưa trả lại được mục nhận dạng lại %s / could not release re-OCR item "
+            "(claimable once stale)",
+            item_id,
+        )
 
 
 def _finished_outcome(item_id: int, services: Services) -> tuple[ItemOutcome | None, bool]:
@@ -239,22 +248,29 @@ def _run_claimed(claim: Claim, services: Services) -> ItemOutcome | None:
         seconds = time.perf_counter() - started
         return _commit(claim, plan, produced, comparison, seconds, services).outcome
     except LostClaim:
-        log.warning("re-OCR item %s was taken over by another process", claim.item_id)
+        log.warning(
+            "mục %s đã do tiến trình khác đảm nhận / re-OCR item taken over by another process",
+            claim.item_id,
+        )
         return None
     except TransientError:
         raise  # the caller gives the item back; rq retries the job
     except (InputRejected, NotFound) as error:
         return _fail(claim, error, time.perf_counter() - started, services)
     except Exception as error:  # a bug or an unknown tool failure: record it, go on
-        log.exception("re-OCR item %s failed", claim.item_id)
+        log.exception("nhận dạng lại mục %s thất bại / re-OCR item failed", claim.item_id)
         failure = ProcessingFailed(repr(error)[:300])
         return _fail(claim, failure, time.perf_counter() - started, services)
 
 
 def run_item(item_id: int, services: Services) -> ItemOutcome | None:
-    """Re-run one item; its stored outcome if already finished, None if another process has it.
+    """Re-run one item; its stored outcome if already finished, None if another process has it."""
+    with job_context(reocr_item=item_id):
+        return _run_item(item_id, services)
 
-    The claim's token is chosen before the claim, so whatever interrupts the run (Ctrl-C, a
+
+def _run_item(item_id: int, services: Services) -> ItemOutcome | None:
+    """The claim's token is chosen before the claim, so whatever interrupts the run (Ctrl-C, a
     service down), even halfway through claiming, the item is given back for the next run.
     """
     outcome, finished = _finished_outcome(item_id, services)

@@ -116,7 +116,10 @@ def feed_inline(
     """Run the batch's items in this process until none is left (or ``max_items`` ran)."""
     _set_status(services, batch_id, BatchStatus.RUNNING)
     for folder in remove_abandoned_scratch(services.settings.data_dir / "tmp"):
-        log.warning("đã dọn thư mục tạm của lần chạy bị ngắt: %s", folder.name)
+        log.warning(
+            "đã dọn thư mục tạm của lần chạy bị ngắt / removed a killed run's scratch: %s",
+            folder.name,
+        )
     ran = 0
     said_at: float | None = None
     try:

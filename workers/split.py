@@ -194,7 +194,7 @@ def split_batch(
             try:
                 files.append(_component_file(path, source, component.pages, dest))
             except (PyPdfError, OSError, ValueError) as error:
-                log.warning("không tách được lô %s: %r", path.name, error)
+                log.warning("không tách được lô %s / batch not split: %r", path.name, error)
                 return None  # unreadable by the splitter: taken in whole instead
         receipts = [
             ingest_file(file, component.context, services)
@@ -212,7 +212,8 @@ def split_batch(
         content_type="application/json",
     )
     log.info(
-        "lô %s: %d thành phần, %d tờ phân cách, %d trang trắng bỏ qua",
+        "lô %s: %d thành phần, %d tờ phân cách, %d trang trắng bỏ qua / batch: components, "
+        "separator sheets, blank pages skipped",
         path.name,
         len(plan.components),
         len(plan.separator_pages),

@@ -135,24 +135,32 @@ class DropWatcher:
                 report.done += done
                 report.quarantined += quarantined
             except TransientError as error:
-                log.warning("chưa đọc được trạng thái các bản quét: %s", error.code)
+                log.warning(
+                    "chưa đọc được trạng thái các bản quét / scan states unread: %s", error.code
+                )
         if isinstance(self.queue, RqQueue) and now >= self._next_maintenance:
             self._next_maintenance = now + self.settings.maintenance_seconds
             try:
                 report.maintenance = requeue_lost_scans(self.services, self.queue)
             except TransientError as error:
-                log.warning("bảo trì hàng đợi tạm hoãn: %s", error.code)
+                log.warning(
+                    "bảo trì hàng đợi tạm hoãn / queue maintenance postponed: %s", error.code
+                )
         return report
 
     def _recover(self) -> None:
         try:
             found = self.finisher.recover(self.roots[0])
         except TransientError as error:
-            log.warning("chưa khôi phục được thư mục processing/: %s", error.code)
+            log.warning(
+                "chưa khôi phục được thư mục processing/ / not recovered yet: %s", error.code
+            )
             return
         self._recovered = True
         if found:
-            log.warning("tiếp tục theo dõi %d tệp còn trong processing/", len(found))
+            log.warning(
+                "tiếp tục theo dõi %d tệp còn trong processing/ / files resumed", len(found)
+            )
 
     def _consider(self, path: Path, report: PassReport) -> None:
         root = self._root_of(path)
@@ -184,7 +192,11 @@ class DropWatcher:
     def _keep(self, path: Path, rel: Path, error: SohoaError, report: PassReport) -> None:
         self._hold[path] = self.clock() + self.settings.retry_seconds
         report.kept.append(rel.as_posix())
-        log.warning("giữ lại %s trong thư mục quét (%s), sẽ thử lại", quoted(rel), error.code)
+        log.warning(
+            "giữ lại %s trong thư mục quét (%s), sẽ thử lại / kept in the drop folder, will retry",
+            quoted(rel),
+            error.code,
+        )
 
     def _refuse(self, path: Path, rel: Path, report: PassReport) -> None:
         """A link or a device is moved aside as it is: nothing it points to is read or stored."""
@@ -203,7 +215,11 @@ class DropWatcher:
             return
         quarantine(self.layout, path, rel, reason_text(rel, error.staff_message()))
         report.quarantined.append(rel.as_posix())
-        log.warning("cách ly %s: thông tin hồ sơ không hợp lệ (%s)", quoted(rel), error.detail)
+        log.warning(
+            "cách ly %s: thông tin hồ sơ không hợp lệ / invalid dossier context (%s)",
+            quoted(rel),
+            error.detail,
+        )
 
     def _take(self, path: Path, root: Path, rel: Path, report: PassReport) -> None:
         try:
@@ -222,14 +238,19 @@ class DropWatcher:
             return
         except (OSError, SohoaError) as error:  # vanished, unreadable: look again later
             self._hold[path] = self.clock() + self.settings.retry_seconds
-            log.warning("chưa nhận được %s: %r", quoted(rel), error)
+            log.warning("chưa nhận được %s / not taken yet: %r", quoted(rel), error)
             return
         self._forget(path)
         moved = move_with_sidecar(path, self.layout.processing, rel)
         self.finisher.track(moved, receipt.scan_id, moved.relative_to(self.layout.processing))
         report.taken.append(rel.as_posix())
         dossier = context.dossier_code if context else "-"
-        log.info("đã nhận %s → bản quét #%d, hồ sơ %s", quoted(rel), receipt.scan_id, dossier)
+        log.info(
+            "đã nhận %s → bản quét #%d, hồ sơ %s / taken",
+            quoted(rel),
+            receipt.scan_id,
+            dossier,
+        )
         if self.queue.in_process and receipt.needs_processing:
             self.finisher.run_now(moved)
 
@@ -248,9 +269,9 @@ class DropWatcher:
                 try:
                     self.scan_once()
                 except Exception:  # a bug must not stop the counter's intake: log, go on
-                    log.exception("lỗi trong vòng theo dõi thư mục quét")
+                    log.exception("lỗi trong vòng theo dõi thư mục quét / watch loop error")
                 if (took := time.monotonic() - started) > 10:
-                    log.warning("một lượt quét mất %.0f giây", took)
+                    log.warning("một lượt quét mất %.0f giây / a pass took that long", took)
                 stop.wait(self.settings.poll_seconds)
         finally:
             if observer is not None:
@@ -292,6 +313,10 @@ def _start_observer(watcher: DropWatcher) -> Any:
             observer.schedule(Handler(), str(root), recursive=True)
         observer.start()
     except OSError as error:  # inotify limits, unsupported file system
-        log.warning("không theo dõi được sự kiện thư mục (%s); chỉ quét định kỳ", error)
+        log.warning(
+            "không theo dõi được sự kiện thư mục (%s); chỉ quét định kỳ / "
+            "no folder events, periodic rescans only",
+            error,
+        )
         return None
     return observer

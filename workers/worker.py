@@ -59,7 +59,11 @@ class SohoaWorker(Worker):
             except QueueUnavailable:
                 released, freed = [], []
             for job_id in released:
-                log.warning("việc %s của tiến trình đã chết được trả lại hàng đợi", job_id)
+                log.warning(
+                    "việc %s của tiến trình đã chết được trả lại hàng đợi / "
+                    "job of a dead worker handed back to the queue",
+                    job_id,
+                )
             if freed:
                 log.warning(
                     "bộ lập lịch đã chết, tiếp quản / dead scheduler replaced: %s", ", ".join(freed)
@@ -77,7 +81,7 @@ def _prepare(services: Services) -> None:
     services.load_tesseract_once()  # the warm-up loads it; every horse inherits it loaded
     try:
         seconds = warm_up(services.settings, services.engine)
-        log.info("đã khởi động nóng quy trình trong %.2f s", seconds)
+        log.info("đã khởi động nóng quy trình trong %.2f s / pipeline warmed up", seconds)
         engine = services.engine
         if isinstance(engine, TesseractEngine) and engine.runs_in_process:
             log.info("Tesseract nạp một lần trong tiến trình / loaded once in this process")
@@ -85,7 +89,7 @@ def _prepare(services: Services) -> None:
             note = engine.library_note or "in_process=false"
             log.info("Tesseract chạy từng trang / one process per page (%s)", note)
     except (SohoaError, OSError) as exc:  # a real page will show the problem with its reason
-        log.warning("khởi động nóng quy trình thất bại: %s", exc)
+        log.warning("khởi động nóng quy trình thất bại / warm-up failed: %s", exc)
     services.index.dispose()  # nothing pooled in the parent for horses to inherit
 
 

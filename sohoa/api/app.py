@@ -70,7 +70,10 @@ def create_app(
 ) -> FastAPI:
     """The FastAPI app; index and store are opened from ``settings`` unless given."""
     if settings.api.secret_key == "change-me":
-        log.warning("SOHOA_API__SECRET_KEY is the default: set a secret before real use")
+        log.warning(
+            "SOHOA_API__SECRET_KEY còn mặc định: đặt khóa bí mật trước khi dùng thật / "
+            "the secret is the default: set one before real use"
+        )
     index = index or Index(settings.index.url)
     index.create_schema()
     context = ApiContext.build(settings, index, store or open_object_store(settings.storage), today)
@@ -106,7 +109,7 @@ def create_app(
             with index.session() as session:
                 session.execute(text("SELECT 1"))
         except Exception as exc:  # any failure means "not healthy"
-            log.warning("health check failed: %s", type(exc).__name__)
+            log.warning("kiểm tra sức khỏe thất bại / health check failed: %s", type(exc).__name__)
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ok"})
 

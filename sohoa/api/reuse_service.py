@@ -88,7 +88,7 @@ class ReuseDesk:
             )
             today = self.today()
             cards = [result_card(row, today) for row in rows]
-        log.info("search %s by %s: %d result(s)", shown, staff.username, len(cards))
+        log.info("tra cứu / search %s by %s: %d result(s)", shown, staff.username, len(cards))
         return cards
 
     # --- dossiers ---------------------------------------------------------------------------
@@ -163,7 +163,10 @@ class ReuseDesk:
             self._audit_refusal(staff, request, owner, refused)
             raise
         log.info(
-            "attach result %d to %s by %s", request.result_id, request.dossier_code, staff.username
+            "gắn / attach result %d to %s by %s",
+            request.result_id,
+            request.dossier_code,
+            staff.username,
         )
         return view
 
@@ -204,5 +207,5 @@ class ReuseDesk:
                 detail=f"component_id={component_id}",
             )
             view = self._view(session, dossier)
-        log.info("detach component %d of %s by %s", component_id, code, staff.username)
+        log.info("gỡ / detach component %d of %s by %s", component_id, code, staff.username)
         return view

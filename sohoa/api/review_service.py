@@ -105,5 +105,10 @@ class ReviewDesk:
                 detail="fields=" + ",".join(sorted(request.fields)),
             )
             item = review_item(new, self.today())
-        log.info("result %d corrected as v%d by %s", result_id, new.version, staff.username)
+        log.info(
+            "kết quả %d được sửa thành v%d bởi %s / corrected",
+            result_id,
+            new.version,
+            staff.username,
+        )
         return item

@@ -45,7 +45,11 @@ def login(
         )
     if staff is None:
         throttle.failed(body.username, address)
-        log.warning("failed login for %r from %s", mask_ids_in(body.username[:80]), address)
+        log.warning(
+            "đăng nhập sai cho %r từ %s / failed login",
+            mask_ids_in(body.username[:80]),
+            address,
+        )
         raise NotAuthenticated("sai tên đăng nhập hoặc mật khẩu / wrong username or password")
     throttle.succeeded(body.username)
     api = context.settings.api

@@ -45,7 +45,7 @@ def _extract_one(path: Path) -> str:
         try:
             output = run_document(path, Path(scratch), Settings())
         except Exception:  # an evaluation counts a crash as an empty extraction and goes on
-            log.exception("evaluation of %s failed", path.name)
+            log.exception("đánh giá %s thất bại / evaluation failed", path.name)
             return Extraction().model_dump_json()
     return output.result.extraction.model_dump_json()
 

@@ -101,7 +101,11 @@ def upgrade(target: str | Engine, revision: str = "head") -> None:
             config = alembic_config(connection)
             if _created_before_migrations(connection):
                 adopted = "head" if not schema_differences(connection) else BASELINE_REVISION
-                log.warning("index built without migrations: recorded as revision %s", adopted)
+                log.warning(
+                    "chỉ mục tạo không qua migration, ghi nhận là bản %s / index built without "
+                    "migrations, recorded as that revision",
+                    adopted,
+                )
                 command.stamp(config, adopted)
             command.upgrade(config, revision)
     finally:
