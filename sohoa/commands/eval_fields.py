@@ -39,11 +39,12 @@ def labelled_files(directory: Path) -> list[tuple[Path, Path]]:
     return pairs
 
 
-def _extract_one(path: Path) -> str:
+def _extract_one(path: Path, settings_json: str) -> str:
     """Runs in a worker process: the extraction as JSON (pydantic models cross as text)."""
+    settings = Settings.model_validate_json(settings_json)
     with tempfile.TemporaryDirectory(prefix="sohoa-eval-") as scratch:
         try:
-            output = run_document(path, Path(scratch), Settings())
+            output = run_document(path, Path(scratch), settings)
         except Exception:  # an evaluation counts a crash as an empty extraction and goes on
             log.exception("đánh giá %s thất bại / evaluation failed", path.name)
             return Extraction().model_dump_json()
@@ -123,9 +124,10 @@ def eval_fields(
         TimeRemainingColumn(),
         console=console,
     )
+    settings_json = Settings().model_dump_json()  # built once here, at the command's edge
     with progress, ProcessPoolExecutor(max_workers=workers) as pool:
         task = progress.add_task("", total=len(pairs))
-        futures = {pool.submit(_extract_one, path): path for path, _ in pairs}
+        futures = {pool.submit(_extract_one, path, settings_json): path for path, _ in pairs}
         for future in as_completed(futures):
             path = futures[future]
             truth = truths[path]

@@ -36,12 +36,13 @@ from schemas.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def _one(sample_json: str) -> str:
+def _one(sample_json: str, settings_json: str) -> str:
     """Runs in a worker process; models cross the process boundary as JSON."""
     sample = RealFieldSample.model_validate_json(sample_json)
+    settings = Settings.model_validate_json(settings_json)
     with tempfile.TemporaryDirectory(prefix="sohoa-eval-fields-") as scratch:
         try:
-            output = run_document(sample.path, Path(scratch), Settings())
+            output = run_document(sample.path, Path(scratch), settings)
         except (SohoaError, OSError) as error:
             return RealFieldScore(
                 name=sample.name, doc_type="—", error=str(error)
@@ -86,8 +87,11 @@ def eval_real_fields(
     if not samples:
         console.print(f"[red]Không có truth.json hoặc tệp nào của nó trong {directory}[/]")
         raise typer.Exit(2)
+    settings_json = Settings().model_dump_json()  # built once here, at the command's edge
     with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-        results = list(pool.map(_one, [s.model_dump_json() for s in samples]))
+        results = list(
+            pool.map(_one, [s.model_dump_json() for s in samples], [settings_json] * len(samples))
+        )
     scores = [RealFieldScore.model_validate_json(r) for r in results]
     console.print(_table(scores))
     right = sum(len(s.printed_right) for s in scores)
