@@ -219,11 +219,13 @@ def ocr_document(
     settings: Settings,
     engine: OcrEngine | None = None,
     progress: ProgressCallback | None = None,
+    source: SourceFile | None = None,
 ) -> OcrOutput:
-    """Triage, then every page's text (text layer or OCR). Bad input raises InputRejected."""
+    """Triage (unless ``source`` already holds this file's triage), then every page's text
+    (text layer or OCR). Bad input raises InputRejected."""
     engine = engine or TesseractEngine(settings.ocr)
     scratch.mkdir(parents=True, exist_ok=True)
-    source = triage(path, settings.limits, settings.ocr)
+    source = source or triage(path, settings.limits, settings.ocr)
     if source.media_type is MediaType.PDF and is_locked(path):
         path = unlocked_copy(path, scratch / "unlocked.pdf")
     layer = (
@@ -272,11 +274,15 @@ def run_document(
     settings: Settings,
     engine: OcrEngine | None = None,
     progress: ProgressCallback | None = None,
+    source: SourceFile | None = None,
 ) -> PipelineOutput:
-    """Process one file end to end. Bad input raises InputRejected; bad pages do not raise."""
+    """Process one file end to end. Bad input raises InputRejected; bad pages do not raise.
+
+    ``source``: the file's triage when the caller made it already (a job that looked for
+    separator sheets first), so that a file is triaged once."""
     start = time.perf_counter()
     engine = engine or TesseractEngine(settings.ocr)
-    done = ocr_document(path, scratch, settings, engine, progress)
+    done = ocr_document(path, scratch, settings, engine, progress, source)
     ocr = done.ocr
     extraction = extract(ocr, settings.review)
     extraction = reread_doubted_names(extraction, done.page_images, scratch, settings.ocr)

@@ -275,7 +275,9 @@ def test_a_single_document_pdf_is_processed_whole(tmp_path: Path) -> None:
     services = Services.open(Settings.rooted_at(tmp_path / "data"))
     plain = write_multipage_pdf([_doc(1), _doc(3)], tmp_path / "plain.pdf")
     receipt = ingest_file(plain, DossierContext(dossier_code=CODE), services)
-    assert split_stored_batch(receipt.scan_id, services) is None
+    check = split_stored_batch(receipt.scan_id, services)
+    assert check.parts is None  # processed whole, with the triage made here
+    assert check.source is not None and check.source.page_count == 2
     with services.index.session() as session:
         [component] = components_for_scan(session, receipt.scan_id)  # its link is kept
     assert component.name == "Thành phần hồ sơ"
@@ -309,3 +311,29 @@ def test_on_embedded_defaults_a_dropped_batch_ends_digitized_component_by_compon
             "Tờ khai đăng ký khai sinh",
         ]
         assert {c.status for c in components} == {"digitized"}
+
+
+@pytest.mark.ocr
+def test_a_pdf_is_triaged_once_by_its_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The look for separator sheets triages the file; processing reuses that triage."""
+    from pipeline import triage as triage_module
+    from tests.intake_helpers import RecordingQueue
+    from workers import split
+    from workers.intake import ingest_file
+    from workers.queues import take_scan
+
+    calls: list[str] = []
+    real = triage_module.triage
+
+    def counting(path: Path, *args: object, **kwargs: object) -> object:
+        calls.append(path.name)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(split, "triage", counting)
+    monkeypatch.setattr("pipeline.runner.triage", counting)
+    services = Services.open(Settings.rooted_at(tmp_path / "data"))
+    plain = write_multipage_pdf([_doc(1), _doc(3)], tmp_path / "plain.pdf")
+    receipt = ingest_file(plain, DossierContext(dossier_code=CODE), services)
+    outcome = take_scan(receipt.scan_id, services, RecordingQueue())
+    assert outcome in (JobOutcome.DONE, JobOutcome.NEEDS_REVIEW)
+    assert calls == ["plain.pdf"]

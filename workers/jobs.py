@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from pipeline.codes_payloads import context_from_codes
 from pipeline.ocr import OcrEngine, TesseractEngine
 from pipeline.runner import PipelineOutput
+from schemas.documents import SourceFile
 from schemas.errors import InputRejected, ProcessingFailed, TransientError
 from schemas.records import JobOutcome, ScanState
 from schemas.settings import Settings
@@ -116,8 +117,11 @@ def _record_failure(
         return True
 
 
-def process_scan(scan_id: int, services: Services) -> JobOutcome:
-    """Process one registered scan; safe to run again for the same ID."""
+def process_scan(
+    scan_id: int, services: Services, *, source: SourceFile | None = None
+) -> JobOutcome:
+    """Process one registered scan; safe to run again for the same ID. ``source``: the
+    original's triage if the job made it already."""
     started = _begin(scan_id, services)
     if started is None:
         return JobOutcome.DUPLICATE
@@ -130,7 +134,12 @@ def process_scan(scan_id: int, services: Services) -> JobOutcome:
     try:
         try:
             produced = produce_version(
-                services, original_key, version, label=f"scan-{scan_id}", engine=engine
+                services,
+                original_key,
+                version,
+                label=f"scan-{scan_id}",
+                engine=engine,
+                source=source,
             )
         except InputRejected as error:
             log.warning("cách ly bản quét %s / scan quarantined: %s", scan_id, error.code)

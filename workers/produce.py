@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pipeline.compare import mean_field_confidence
 from pipeline.ocr import OcrEngine
 from pipeline.runner import PipelineOutput, run_document
+from schemas.documents import SourceFile
 from storage.index.tables import Result
 from workers.artefacts import upload_artefacts
 from workers.scratch import scratch_folder
@@ -35,17 +36,23 @@ def produce_version(
     *,
     label: str,
     engine: OcrEngine | None = None,
+    source: SourceFile | None = None,
 ) -> Produced:
     """Run the current settings' pipeline on the original and store it as ``version``.
 
     Bad input raises ``InputRejected`` before anything is uploaded. ``engine``: another engine
-    than the services' (a retried first run reads each page in its own process).
+    than the services' (a retried first run reads each page in its own process); ``source``:
+    the original's triage, if made already.
     """
     with scratch_folder(services.settings, label) as scratch:
         original = scratch / "original"
         services.store.download(original_key, original)
         output = run_document(
-            original, scratch / "work", services.settings, engine or services.engine
+            original,
+            scratch / "work",
+            services.settings,
+            engine or services.engine,
+            source=source,
         )
         prefix = upload_artefacts(
             services.store, output, version, secret_key=services.settings.api.secret_key

@@ -56,10 +56,10 @@ def take_scan(scan_id: int, services: Services, queue: JobQueue) -> JobOutcome:
     """A scan's job: a batch scan is split and its components queued; any other is processed."""
     job = get_current_job()
     with job_context(scan=scan_id, job=job.id if job is not None else ""):
-        parts = split_stored_batch(scan_id, services)
-        if parts is None:
-            return process_scan(scan_id, services)
-        for part in parts:
+        check = split_stored_batch(scan_id, services)
+        if check.parts is None:
+            return process_scan(scan_id, services, source=check.source)
+        for part in check.parts:
             queue.enqueue_scan(part)
         return JobOutcome.SPLIT
 

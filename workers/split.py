@@ -173,14 +173,20 @@ def _store_batch(path: Path, source: SourceFile, services: Services) -> None:
 
 
 def split_batch(
-    path: Path, drop_context: DossierContext | None, services: Services
+    path: Path,
+    drop_context: DossierContext | None,
+    services: Services,
+    source: SourceFile | None = None,
 ) -> SplitOutcome | None:
-    """Split ``path`` at its separator sheets and ingest each component; None if no batch."""
+    """Split ``path`` at its separator sheets and ingest each component; None if no batch.
+
+    ``source``: the file's triage, when the caller has it already."""
     settings = services.settings
-    try:
-        source = triage(path, settings.limits, settings.ocr)
-    except InputRejected:
-        return None  # the normal intake path quarantines it with its reason
+    if source is None:
+        try:
+            source = triage(path, settings.limits, settings.ocr)
+        except InputRejected:
+            return None  # the normal intake path quarantines it with its reason
     if source.page_count < 2 or source.media_type not in (MediaType.PDF, MediaType.TIFF):
         return None
     plan = plan_batch(page_facts(path, source, settings), drop_context)
@@ -255,25 +261,38 @@ def _release_drop_components(session: Session, scan_id: int) -> None:
             component.scan_id = None
 
 
-def split_stored_batch(scan_id: int, services: Services) -> list[int] | None:
-    """Split the stored original of a scan if it is a batch; the component scans to process.
+class BatchCheck(BaseModel):
+    """What the look for separator sheets found: the component scans to process (a batch),
+    or else the file's triage when it was made (the job reuses it: a file is triaged once)."""
 
-    None: not a batch (or not a PDF/TIFF, or already finished), so the scan is processed whole.
-    Splitting again maps every component to its existing scan.
+    parts: list[int] | None = None
+    source: SourceFile | None = None
+
+
+def split_stored_batch(scan_id: int, services: Services) -> BatchCheck:
+    """Split the stored original of a scan if it is a batch, queuing nothing itself.
+
+    Not a batch (or not a PDF/TIFF, or already finished): ``parts`` is None and the scan is
+    processed whole. Splitting again maps every component to its existing scan.
     """
+    settings = services.settings
     with services.index.session() as session:
         scan = get_scan(session, scan_id)
         suffix = Path(scan.filename).suffix.lower()
         if scan.state in {s.value for s in FINISHED_STATES} or suffix not in BATCH_SUFFIXES:
-            return None
+            return BatchCheck()
         original_key, name = scan.original_key, Path(scan.filename).name
         context = _drop_context(session, scan_id)
-    with scratch_folder(services.settings, f"split-{scan_id}") as scratch:
+    with scratch_folder(settings, f"split-{scan_id}") as scratch:
         path = scratch / name
         services.store.download(original_key, path)
-        outcome = split_batch(path, context, services)
+        try:
+            source = triage(path, settings.limits, settings.ocr)
+        except InputRejected:
+            return BatchCheck()  # the job's pipeline quarantines it with its reason
+        outcome = split_batch(path, context, services, source)
     if outcome is None:
-        return None
+        return BatchCheck(source=source)
     with services.index.session() as session:
         scan = get_scan(session, scan_id)
         _release_drop_components(session, scan_id)
@@ -286,7 +305,9 @@ def split_stored_batch(scan_id: int, services: Services) -> list[int] | None:
                 f"split into {len(outcome.receipts)} components ({outcome.manifest_key})"
             ),
         )
-    return [receipt.scan_id for receipt in outcome.receipts if receipt.needs_processing]
+    return BatchCheck(
+        parts=[receipt.scan_id for receipt in outcome.receipts if receipt.needs_processing]
+    )
 
 
 def split_if_batch(
