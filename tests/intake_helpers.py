@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import socket
@@ -202,3 +203,57 @@ class Workers:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
+
+
+def acceptance_settings(data_dir: Path, index_url: str) -> Settings:
+    """Real Redis queues of this test, the given index, watcher timings of a busy counter."""
+    settings = Settings.rooted_at(data_dir)
+    settings.index.url = index_url
+    settings.queue = rq_settings()
+    settings.ocr.searchable_pdf = False
+    return fast_watch(
+        settings,
+        stable_seconds=0.6,
+        max_wait_seconds=6.0,
+        rescan_seconds=1.0,
+        poll_seconds=0.2,
+        retry_seconds=0.5,
+        maintenance_seconds=5.0,
+    )
+
+
+def files_under(root: Path) -> set[str]:
+    """Files under root now; the watcher may move files and remove folders meanwhile.
+
+    ``os.walk`` skips a folder that vanished between listing and opening it (``rglob`` raised
+    FileNotFoundError there, failing a poll that only had to try again).
+    """
+    return {
+        (Path(folder) / name).relative_to(root).as_posix()
+        for folder, _dirs, names in os.walk(root)
+        for name in names
+    }
+
+
+def filed_scans(settings: Settings) -> list[str]:
+    """Files under the work folder other than sidecars and reason files."""
+    files = files_under(settings.watch.work_dir)
+    return [f for f in files if not f.endswith((".json", ".error.txt"))]
+
+
+def log_workers_to(path: Path) -> Callable[[], None]:
+    """The ``workers`` loggers' INFO lines written to ``path`` (read when a test fails);
+    returns what stops it."""
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger = logging.getLogger("workers")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+    def stop() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        handler.close()
+
+    return stop

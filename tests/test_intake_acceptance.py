@@ -8,8 +8,6 @@ rescans) in a thread. Mostly ID cards so that OCR stays around a second per file
 from __future__ import annotations
 
 import hashlib
-import logging
-import os
 import random
 import threading
 import time
@@ -21,10 +19,17 @@ from sqlalchemy import func, select
 
 from schemas.dossiers import DossierContext
 from schemas.fields import DocType
-from schemas.settings import Settings
 from sohoa.samples import CLEAN, COUNTER
 from storage.index.tables import Result, Scan
-from tests.intake_helpers import Workers, cleanup_redis, fast_watch, rq_settings, until
+from tests.intake_helpers import (
+    Workers,
+    acceptance_settings,
+    cleanup_redis,
+    filed_scans,
+    files_under,
+    log_workers_to,
+    until,
+)
 from tests.samples_helpers import make_scan
 from workers.context import write_sidecar
 from workers.queues import RqQueue
@@ -114,40 +119,9 @@ def _write_late(path: Path, data: bytes) -> None:
             time.sleep(0.35)
 
 
-def _files(root: Path) -> set[str]:
-    """Files under root now; the watcher may move files and remove folders meanwhile.
-
-    ``os.walk`` skips a folder that vanished between listing and opening it (``rglob`` raised
-    FileNotFoundError there, failing a poll that only had to try again).
-    """
-    return {
-        (Path(folder) / name).relative_to(root).as_posix()
-        for folder, _dirs, names in os.walk(root)
-        for name in names
-    }
-
-
-def _scans(services: Services) -> list[str]:
-    """Files under the work folder other than sidecars and reason files."""
-    files = _files(services.settings.watch.work_dir)
-    return [f for f in files if not f.endswith((".json", ".error.txt"))]
-
-
 @pytest.fixture
 def services(tmp_path: Path, postgres_url: str) -> Iterator[Services]:
-    settings = Settings.rooted_at(tmp_path / "data")
-    settings.index.url = postgres_url
-    settings.queue = rq_settings()
-    settings.ocr.searchable_pdf = False
-    fast_watch(
-        settings,
-        stable_seconds=0.6,
-        max_wait_seconds=6.0,
-        rescan_seconds=1.0,
-        poll_seconds=0.2,
-        retry_seconds=0.5,
-        maintenance_seconds=5.0,
-    )
+    settings = acceptance_settings(tmp_path / "data", postgres_url)
     services = Services.open(settings)
     yield services
     services.index.dispose()
@@ -161,16 +135,11 @@ def test_fifty_mixed_files_with_two_workers(services: Services, tmp_path: Path) 
     (tmp_path / "staging" / "gen").rename(tmp_path / "generated")
     assert len(staged.good) + len(staged.bad) == 50
 
-    log = logging.FileHandler(tmp_path / "watch.log", encoding="utf-8")  # read on failure
-    log.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    logger = logging.getLogger("workers")
-    level = logger.level
-    logger.addHandler(log)
-    logger.setLevel(logging.INFO)
     workers = Workers(settings, tmp_path)
     watcher = DropWatcher(services, RqQueue(settings.queue))
     stop = threading.Event()
     loop = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
+    stop_log = log_workers_to(tmp_path / "watch.log")  # read on failure
     try:
         workers.start()
         workers.start()
@@ -183,27 +152,33 @@ def test_fifty_mixed_files_with_two_workers(services: Services, tmp_path: Path) 
         _write_late(drop_dir / staged.late[0], staged.late[1])
 
         def all_filed() -> bool:
-            return len(_scans(services)) == 50 and not _files(watcher.layout.processing)
+            return len(filed_scans(services.settings)) == 50 and not files_under(
+                watcher.layout.processing
+            )
 
         def missing() -> object:
-            filed = {f.split("/", 1)[1] for f in _scans(services) if "processing/" not in f}
+            filed = {
+                f.split("/", 1)[1] for f in filed_scans(services.settings) if "processing/" not in f
+            }
             lost = (set(staged.good) | set(staged.bad)) - filed
-            return lost, _files(drop_dir), watcher.finisher.tracked, watcher.tracker.pending
+            return lost, files_under(drop_dir), watcher.finisher.tracked, watcher.tracker.pending
 
         assert until(all_filed, 200, step=0.5), missing()
     finally:
         stop.set()
         loop.join(timeout=30)
         workers.stop_all(grace=10)
-        logger.removeHandler(log)
-        logger.setLevel(level)
-        log.close()
+        stop_log()
 
     work = settings.watch.work_dir
-    assert _files(drop_dir) == set()  # none missing: nothing left behind
-    done = {f.removeprefix("done/") for f in _scans(services) if f.startswith("done/")}
+    assert files_under(drop_dir) == set()  # none missing: nothing left behind
+    done = {
+        f.removeprefix("done/") for f in filed_scans(services.settings) if f.startswith("done/")
+    }
     quarantined = {
-        f.removeprefix("quarantine/") for f in _scans(services) if f.startswith("quarantine/")
+        f.removeprefix("quarantine/")
+        for f in filed_scans(services.settings)
+        if f.startswith("quarantine/")
     }
     assert done == set(staged.good)
     assert quarantined == set(staged.bad)

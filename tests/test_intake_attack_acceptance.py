@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import logging
 import os
 import signal
 import threading
@@ -26,15 +25,16 @@ from sqlalchemy import func, select
 
 from schemas.fields import DocType
 from schemas.records import ScanState
-from schemas.settings import Settings
 from sohoa.samples import CLEAN, COUNTER
 from storage.index.tables import Result, Scan
 from tests.intake_helpers import (
     TcpProxy,
     Workers,
+    acceptance_settings,
     cleanup_redis,
-    fast_watch,
-    rq_settings,
+    filed_scans,
+    files_under,
+    log_workers_to,
     until,
 )
 from tests.samples_helpers import make_scan
@@ -121,19 +121,6 @@ def _build(staging: Path, generated: Path, outside: Path) -> Drop:
     return drop
 
 
-def _files(root: Path) -> set[str]:
-    return {
-        (Path(folder) / name).relative_to(root).as_posix()
-        for folder, _dirs, names in os.walk(root)
-        for name in names
-    }
-
-
-def _filed(services: Services) -> list[str]:
-    files = _files(services.settings.watch.work_dir)
-    return [f for f in files if not f.endswith((".json", ".error.txt"))]
-
-
 @pytest.fixture
 def pg_proxy() -> Iterator[TcpProxy]:
     proxy = TcpProxy(("127.0.0.1", 5432))
@@ -144,21 +131,10 @@ def pg_proxy() -> Iterator[TcpProxy]:
 
 @pytest.fixture
 def services(tmp_path: Path, postgres_url: str, pg_proxy: TcpProxy) -> Iterator[Services]:
-    settings = Settings.rooted_at(tmp_path / "data")
-    settings.index.url = postgres_url.replace("127.0.0.1:5432", f"127.0.0.1:{pg_proxy.port}")
-    assert settings.index.url != postgres_url, "the test PostgreSQL is not on 127.0.0.1:5432"
-    settings.queue = rq_settings()
+    behind_proxy = postgres_url.replace("127.0.0.1:5432", f"127.0.0.1:{pg_proxy.port}")
+    assert behind_proxy != postgres_url, "the test PostgreSQL is not on 127.0.0.1:5432"
+    settings = acceptance_settings(tmp_path / "data", behind_proxy)
     settings.queue.retry_intervals_seconds = [2, 5, 10]
-    settings.ocr.searchable_pdf = False
-    fast_watch(
-        settings,
-        stable_seconds=0.6,
-        max_wait_seconds=6.0,
-        rescan_seconds=1.0,
-        poll_seconds=0.2,
-        retry_seconds=0.5,
-        maintenance_seconds=5.0,
-    )
     services = Services.open(settings)
     yield services
     services.index.dispose()
@@ -181,16 +157,11 @@ def test_faults_and_attacks_lose_nothing_and_stop_nothing(
     behind_the_bomb = _card(tmp_path / "generated", 453)
     staged.good["sau-bom.png"] = hashlib.sha256(behind_the_bomb).hexdigest()
 
-    log = logging.FileHandler(tmp_path / "watch.log", encoding="utf-8")  # read on failure
-    log.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    logger = logging.getLogger("workers")
-    level = logger.level
-    logger.addHandler(log)
-    logger.setLevel(logging.INFO)
     workers = Workers(settings, tmp_path)
     watcher = DropWatcher(services, RqQueue(settings.queue))
     stop = threading.Event()
     loop = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
+    stop_log = log_workers_to(tmp_path / "watch.log")  # read on failure
     try:
         doomed = workers.start()
         workers.start()
@@ -219,28 +190,34 @@ def test_faults_and_attacks_lose_nothing_and_stop_nothing(
         expected = len(staged.good) + len(staged.bad)
 
         def all_filed() -> bool:
-            return len(_filed(services)) == expected and not _files(watcher.layout.processing)
+            return len(filed_scans(services.settings)) == expected and not files_under(
+                watcher.layout.processing
+            )
 
         def missing() -> object:
-            filed = {f.split("/", 1)[1] for f in _filed(services) if "processing/" not in f}
+            filed = {
+                f.split("/", 1)[1] for f in filed_scans(services.settings) if "processing/" not in f
+            }
             lost = (set(staged.good) | set(staged.bad)) - filed
-            return lost, _files(drop_dir), watcher.finisher.tracked
+            return lost, files_under(drop_dir), watcher.finisher.tracked
 
         assert until(all_filed, 400, step=0.5), missing()
     finally:
         stop.set()
         loop.join(timeout=30)
         workers.stop_all(grace=10)
-        logger.removeHandler(log)
-        logger.setLevel(level)
-        log.close()
+        stop_log()
 
     assert taken_after < 10
     work = settings.watch.work_dir
-    assert _files(drop_dir) == set()
-    done = {f.removeprefix("done/") for f in _filed(services) if f.startswith("done/")}
+    assert files_under(drop_dir) == set()
+    done = {
+        f.removeprefix("done/") for f in filed_scans(services.settings) if f.startswith("done/")
+    }
     parked = {
-        f.removeprefix("quarantine/") for f in _filed(services) if f.startswith("quarantine/")
+        f.removeprefix("quarantine/")
+        for f in filed_scans(services.settings)
+        if f.startswith("quarantine/")
     }
     assert done == set(staged.good)
     assert parked == set(staged.bad)

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from schemas.errors import NotFound
 from schemas.fields import DOC_TYPE_LABELS_VI, DocType
 from sohoa.api.labels import field_label
-from sohoa.api.views import DisagreementView, disagreements_of
+from sohoa.api.views import DisagreementView, disagreements_of, doc_type_of
 from storage import keys
 from storage.index.tables import Result, Scan
 from storage.objects import ObjectStore
@@ -93,10 +93,7 @@ def _exported(name: str, value: str, machine: dict[str, Any] | None) -> Exported
 def export_result(row: Result, scan: Scan, store: ObjectStore) -> ResultExport:
     values = dict(row.fields or {})
     machine = _machine_fields(store, row)
-    try:
-        doc_type = DocType(row.doc_type)
-    except ValueError:
-        doc_type = DocType.OTHER
+    doc_type = doc_type_of(row)
     pdf_key = row.derived_prefix + keys.SEARCHABLE_PDF_NAME
     engine = {key: str(value) for key, value in (row.engine or {}).items()}
     return ResultExport(

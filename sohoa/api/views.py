@@ -160,11 +160,16 @@ def disagreements_of(row: Result) -> list[DisagreementView]:
     return views
 
 
-def result_card(row: Result, today: date) -> ResultCard:
+def doc_type_of(row: Result) -> DocType:
+    """The row's type; one a newer version of sohoa wrote and this one does not know: other."""
     try:
-        doc_type = DocType(row.doc_type)
+        return DocType(row.doc_type)
     except ValueError:
-        doc_type = DocType.OTHER
+        return DocType.OTHER
+
+
+def result_card(row: Result, today: date) -> ResultCard:
+    doc_type = doc_type_of(row)
     expired = row.valid_until is not None and row.valid_until < today
     reason = None
     if expired and row.valid_until is not None:
