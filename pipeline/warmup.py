@@ -16,9 +16,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from pipeline.extract.official_words import restore_marks
+from pipeline.extract.official_words import load_vocabularies
 from pipeline.ocr import OcrEngine
-from pipeline.places import known_units
+from pipeline.places import load_gazetteer
 from pipeline.runner import run_document
 from schemas.settings import Settings
 
@@ -43,8 +43,8 @@ def warm_page(path: Path) -> Path:
 def warm_up(settings: Settings, engine: OcrEngine) -> float:
     """Process the made-up page end to end (nothing is stored); the seconds it took."""
     started = time.perf_counter()
-    known_units()  # the gazetteer is read once, here, not in every work horse
-    restore_marks("ỦY BAN NHÂN DÂN")  # and the header vocabulary built from it
+    load_gazetteer()  # the places are read once, here, not in every work horse
+    load_vocabularies()  # and the header vocabulary built from them
     with tempfile.TemporaryDirectory(prefix="sohoa-warmup-") as tmp:
         page = warm_page(Path(tmp) / "warm.png")
         run_document(page, Path(tmp) / "work", settings, engine)

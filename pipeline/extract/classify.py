@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from pipeline.extract.decree30 import layout_markers
-from pipeline.extract.match import Match, Phrase, find, phrase
+from pipeline.extract.match import Match, Phrase, find_all, phrase
 from pipeline.extract.registry import all_rules
 from pipeline.extract.text import LineView, lines_of
 from schemas.fields import DocType
@@ -62,7 +62,8 @@ def _top_lines(ocr: OcrDocument, lines: list[LineView]) -> set[int]:
 def _hits(line: LineView, entries: list[tuple[DocType, Phrase, bool]]) -> list[tuple[Match, int]]:
     """Non-overlapping phrase hits on one line, longest first: "Trích lục khai sinh" beats a
     near miss of "Trích lục khai tử" on the same words."""
-    found = [(m, k) for k, (_, p, _) in enumerate(entries) for m in find(line, p)]
+    per_phrase = find_all(line, [p for _, p, _ in entries])
+    found = [(m, k) for k, matches in enumerate(per_phrase) for m in matches]
     chosen: list[tuple[Match, int]] = []
     for m, k in sorted(found, key=lambda h: (h[0].cstart - h[0].cend, h[0].distance)):
         if all(m.cend <= c.cstart or m.cstart >= c.cend for c, _ in chosen):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from pipeline.extract.match import Match, Phrase, find, phrase
+from pipeline.extract.match import Match, Phrase, find_all, phrase
 from pipeline.extract.normalize import normalize
 from pipeline.extract.spec import MAIN, DocRules, FieldSpec, Kind, Label, LabelLike, as_label
 from pipeline.extract.text import LineView
@@ -112,8 +112,9 @@ def _in_context(line: LineView, m: Match, p: Phrase) -> bool:
 
 def _line_hits(line: LineView, index: int, table: tuple[_Entry, ...]) -> list[_Hit]:
     found: list[_Hit] = []
-    for entry in table:
-        for m in find(line, entry.phrase):
+    per_phrase = find_all(line, [entry.phrase for entry in table])
+    for entry, matches in zip(table, per_phrase, strict=True):
+        for m in matches:
             if not _in_context(line, m, entry.phrase):
                 continue
             x = line.left_at(m.start)

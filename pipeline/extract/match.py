@@ -9,6 +9,7 @@ and the phrase's first and last words must themselves be close, so "Giấy chứ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -69,8 +70,12 @@ class Match:
     distance: int
 
 
+@lru_cache(maxsize=1 << 16)
 def _word_ok(word: str, window: str, at_end: bool) -> bool:
-    """Does ``window`` start (or end) with ``word``, give or take a letter or two?"""
+    """Does ``window`` start (or end) with ``word``, give or take a letter or two?
+
+    Cached: every phrase starting with the same word asks it again at every token of a line
+    (classification tries some 200 phrases on each line)."""
     tol = _token_errors(len(word))
     return any(
         Levenshtein.distance(word, window[-n:] if at_end else window[:n], score_cutoff=tol) <= tol
@@ -125,4 +130,30 @@ def find(line: LineView, p: Phrase) -> list[Match]:
         cend, dist = hit
         start, end = line.compact_to_text(cstart, cend)
         found.append(Match(start, end, cstart, cend, dist))
+    return found
+
+
+def find_all(line: LineView, phrases: Sequence[Phrase]) -> list[list[Match]]:
+    """`find` for many phrases at once, same answers: a phrase can only start where its first
+    word does (an exact match starts with it too), so that test is made once per distinct first
+    word and token instead of once per phrase (classification tries ~200 phrases a line)."""
+    found: list[list[Match]] = [[] for _ in phrases]
+    by_first: dict[str, list[int]] = {}
+    for index, p in enumerate(phrases):
+        by_first.setdefault(p.first, []).append(index)
+    for first, members in by_first.items():
+        for position, (cstart, _) in enumerate(line.tokens):
+            window = line.compact[cstart : cstart + len(first) + 1]
+            if not _word_ok(first, window, False):
+                continue
+            for index in members:
+                p = phrases[index]
+                if p.anchored and position > 0:
+                    continue
+                hit = _best_end(p, line.compact, cstart, line.token_ends)
+                if hit is None:
+                    continue
+                cend, dist = hit
+                start, end = line.compact_to_text(cstart, cend)
+                found[index].append(Match(start, end, cstart, cend, dist))
     return found

@@ -192,6 +192,12 @@ def _units() -> dict[str, str | None]:
     return _table(names, keep_d=True, first_wins=False)
 
 
+def load_vocabularies() -> None:
+    """Build both tables now (a forking worker does it once, before its first job)."""
+    _vocabulary()
+    _units()
+
+
 def _with_case_of(word: str, marked: str) -> str:
     """``marked`` letter by letter in the case of ``word`` (same letters: NFC is one code point
     per Vietnamese letter)."""
