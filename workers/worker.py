@@ -9,6 +9,7 @@ seconds, so a scheduler that died (killed, or on Redis loss) is replaced within 
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import time
@@ -91,6 +92,10 @@ def _prepare(services: Services) -> None:
     except (SohoaError, OSError) as exc:  # a real page will show the problem with its reason
         log.warning("khởi động nóng quy trình thất bại / warm-up failed: %s", exc)
     services.index.dispose()  # nothing pooled in the parent for horses to inherit
+    # What the warm-up built (places, vocabularies, rule tables) stays for good: kept out of
+    # the collector's sight, a horse's collections do not walk it and copy its pages.
+    gc.collect()
+    gc.freeze()
 
 
 def _new_worker(services: Services, rq: RqQueue, names: list[str]) -> SohoaWorker:
