@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pipeline.extract import decision
+from pipeline.extract import decision, qr_override
 from pipeline.extract.certified_copy import copy_fields
 from pipeline.extract.classify import classify
 from pipeline.extract.locate import locate
@@ -46,8 +46,6 @@ def extract(
     A caller-given ``doc_type`` is trusted (confidence 1.0). ``today`` bounds "not in the
     future" checks; tests pin it.
     """
-    from pipeline.extract import qr_override  # here: it imports pipeline.codes_payloads
-
     today = today or date.today()
     if doc_type is None:
         doc_type, confidence = classify(ocr)

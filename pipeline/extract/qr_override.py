@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.codes_payloads import CccdQr, looks_like_cccd, parse_cccd
+from pipeline.extract.card_qr import CccdQr, looks_like_cccd, parse_cccd
 from pipeline.extract.text import nfc
 from schemas.fields import CrossCheck, DocType, ExtractedField
 from schemas.ocr import DecodedCode, OcrDocument
