@@ -23,8 +23,7 @@ _NOT_INVALID = frozenset({"missing", "low_confidence", "repaired", "unrecognized
 
 def mean_field_confidence(extraction: Extraction) -> float:
     """Mean confidence of the extracted fields (0 when none), as stored on result rows."""
-    values = [f.confidence for f in extraction.fields.values()]
-    return round(sum(values) / len(values), 4) if values else 0.0
+    return extraction.mean_confidence()
 
 
 def _missing_required(doc_type: DocType, values: Mapping[str, str]) -> list[str]:

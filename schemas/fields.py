@@ -78,3 +78,8 @@ class Extraction(BaseModel):
     def value(self, name: str) -> str | None:
         field = self.fields.get(name)
         return field.value if field else None
+
+    def mean_confidence(self) -> float:
+        """Mean confidence of the fields (0 when none), as stored on result rows."""
+        values = [f.confidence for f in self.fields.values()]
+        return round(sum(values) / len(values), 4) if values else 0.0

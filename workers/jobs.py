@@ -21,10 +21,10 @@ from schemas.settings import Settings
 from storage.index.dossiers import components_for_scan, ensure_component, ensure_dossier
 from storage.index.results import next_version, save_version
 from storage.index.scan_lifecycle import move as move_scan
-from storage.index.scan_lifecycle import satisfy_components
+from storage.index.scan_lifecycle import result_row, satisfy_components
 from storage.index.scans import get_scan
 from storage.index.tables import Dossier, DossierComponent
-from workers.produce import Produced, produce_version, result_row
+from workers.produce import Produced, produce_version
 from workers.services import Services
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def _commit(scan_id: int, produced: Produced, services: Services) -> JobOutcome:
             session, scan_id, output
         )
         first = components[0] if components else None
-        row = result_row(scan_id, produced)
+        row = result_row(scan_id, version, produced.prefix, result)
         row.unit_code = scan.unit_code
         row.kind = first.kind if first else "component"
         if first is not None:

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.compare import mean_field_confidence
 from pipeline.ocr import OcrEngine
 from pipeline.runner import PipelineOutput, run_document
 from schemas.documents import SourceFile
-from storage.index.tables import Result
 from workers.artefacts import upload_artefacts
 from workers.scratch import scratch_folder
 from workers.services import Services
@@ -58,21 +56,3 @@ def produce_version(
             services.store, output, version, secret_key=services.settings.api.secret_key
         )
         return Produced(output=output, prefix=prefix, version=version)
-
-
-def result_row(scan_id: int, produced: Produced) -> Result:
-    """A result row for the produced version; the caller adds dossier context and saves it."""
-    result = produced.output.result
-    extraction = result.extraction
-    return Result(
-        scan_id=scan_id,
-        version=produced.version,
-        doc_type=extraction.doc_type.value,
-        fields={name: f.value for name, f in extraction.fields.items()},
-        needs_review=extraction.needs_review,
-        review_reasons=list(extraction.review_reasons),
-        cross_checks=[check.model_dump() for check in extraction.cross_checks],
-        mean_confidence=mean_field_confidence(extraction),
-        engine=result.engine.model_dump(),
-        derived_prefix=produced.prefix,
-    )

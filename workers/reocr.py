@@ -50,12 +50,12 @@ from storage.index.reocr import (
 from storage.index.reocr_select import add_selected_items, count_selection
 from storage.index.results import next_version, save_version
 from storage.index.scan_lifecycle import move as move_scan
-from storage.index.scan_lifecycle import satisfy_components
+from storage.index.scan_lifecycle import result_row, satisfy_components
 from storage.index.scans import get_scan
 from storage.index.tables import Result
 from workers.jobs import scan_services
 from workers.log_context import job_context
-from workers.produce import Produced, produce_version, result_row
+from workers.produce import Produced, produce_version
 from workers.services import Services
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,7 @@ def _commit(
             comparison = comparison.model_copy(
                 update={"promote": False, "reasons": [*comparison.reasons, "current_changed"]}
             )
-        row = result_row(claim.scan_id, produced)
+        row = result_row(claim.scan_id, produced.version, produced.prefix, produced.output.result)
         row.engine = {**row.engine, "reocr_batch": str(claim.batch_id)}
         for name in ("kind", "unit_code", "shared", "dossier_code", "procedure_code", "field"):
             setattr(row, name, getattr(old, name))

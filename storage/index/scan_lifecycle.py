@@ -1,5 +1,6 @@
-"""A scan's states and the only moves between them, and how its result satisfies the dossier
-components that were scanned into it. Nothing else writes ``Scan.state`` or links results.
+"""A scan's states and the only moves between them, the result row a produced version becomes,
+and how that result satisfies the dossier components scanned into it. Nothing else writes
+``Scan.state``, builds a result row from the pipeline's output or links results.
 
 ::
 
@@ -20,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from schemas.dossiers import ComponentStatus
 from schemas.errors import ScanTransitionNotAllowed
-from schemas.records import ScanState
+from schemas.records import DocumentResult, ScanState
 from storage.index.events import record_digitized
-from storage.index.tables import DossierComponent, Scan
+from storage.index.tables import DossierComponent, Result, Scan
 
 QUEUED, PROCESSING = ScanState.QUEUED, ScanState.PROCESSING
 DONE, NEEDS_REVIEW = ScanState.DONE, ScanState.NEEDS_REVIEW
@@ -66,3 +67,21 @@ def satisfy_components(
             record_digitized(session, component)
             component.status = ComponentStatus.DIGITIZED.value
         component.result_id = result_id
+
+
+def result_row(scan_id: int, version: int, prefix: str, result: DocumentResult) -> Result:
+    """The row of a produced version (first processing or re-OCR); the caller adds the dossier
+    context and saves it with ``results.save_version``."""
+    extraction = result.extraction
+    return Result(
+        scan_id=scan_id,
+        version=version,
+        doc_type=extraction.doc_type.value,
+        fields={name: f.value for name, f in extraction.fields.items()},
+        needs_review=extraction.needs_review,
+        review_reasons=list(extraction.review_reasons),
+        cross_checks=[check.model_dump() for check in extraction.cross_checks],
+        mean_confidence=extraction.mean_confidence(),
+        engine=result.engine.model_dump(),
+        derived_prefix=prefix,
+    )
