@@ -8,6 +8,7 @@ from datetime import date
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import text
 
 from schemas.settings import Settings
@@ -78,13 +79,14 @@ def create_app(
     index.create_schema()
     context = ApiContext.build(settings, index, store or open_object_store(settings.storage), today)
 
-    app = FastAPI(
+    app = FastAPIOffline(  # a counter's network may not reach a CDN: Swagger UI comes from here
         title="sohoa — tra cứu, tái sử dụng kết quả số hóa",
         description=DESCRIPTION,
         version="0.1.0",
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        static_url="/api/docs-assets",
     )
     app.state.sohoa = context
     install_error_handlers(app)
