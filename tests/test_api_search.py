@@ -165,3 +165,12 @@ def test_logs_never_contain_the_full_id_number(
     assert "*********345" in caplog.text
     assert CITIZEN_ID not in caplog.text
     assert "00122401234" not in caplog.text
+
+
+def test_an_invalid_request_names_its_fields_as_staff_call_them(api: ApiEnv) -> None:
+    answer = api.client.post(
+        "/api/search/name", json={"date_of_birth": "không rõ"}, headers=api.headers("canbo1")
+    ).json()
+    assert {error["field"] for error in answer["errors"]} == {"name", "date_of_birth"}
+    assert "Họ tên:" in answer["message"] and "Ngày sinh:" in answer["message"]
+    assert "date_of_birth" not in answer["message"] and "name:" not in answer["message"]

@@ -20,6 +20,7 @@ from sohoa.api.errors import (
     StaleVersion,
     TooManyAttempts,
 )
+from sohoa.api.labels import field_label
 
 _STATUS: tuple[tuple[type[SohoaError], int], ...] = (
     (NotAuthenticated, 401),
@@ -74,7 +75,8 @@ def _field_message(error: dict[str, Any]) -> dict[str, str]:
         text = text.removeprefix("Value error, ")
     else:
         text = _PYDANTIC_VI.get(kind, text)
-    return {"field": ".".join(location), "message": text}
+    label = field_label(location[-1]) if location else ""
+    return {"field": ".".join(location), "label": label, "message": text}
 
 
 async def _sohoa_error(_request: Request, error: Exception) -> JSONResponse:
@@ -90,7 +92,7 @@ async def _invalid_input(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     fields = [_field_message(item) for item in error.errors()]
     summary = "; ".join(
-        f"{item['field']}: {item['message']}" if item["field"] else item["message"]
+        f"{item['label']}: {item['message']}" if item["label"] else item["message"]
         for item in fields
     )
     body = {

@@ -102,5 +102,27 @@ REUSED_STATUSES = frozenset(
 )
 
 
+REQUEST_LABELS_VI: dict[str, str] = {
+    "name": "Họ tên",
+    "dossier_code": "Mã hồ sơ",
+    "component": "Thành phần hồ sơ",
+    "procedure_code": "Mã thủ tục",
+    "result_id": "Mã kết quả",
+    "component_id": "Mã thành phần",
+    "version": "Phiên bản",
+    "fields": "Các trường",
+    "doc_type": "Loại giấy tờ",
+    "note": "Ghi chú",
+    "username": "Tên đăng nhập",
+    "password": "Mật khẩu",
+    "limit": "Số dòng",
+    "from": "Từ ngày",
+    "to": "Đến ngày",
+    "by": "Nhóm theo",
+    "format": "Định dạng",
+}
+"""What the API's own request fields are called on the staff page (errors never show code names)."""
+
+
 def field_label(name: str) -> str:
-    return FIELD_LABELS_VI.get(name, name.replace("_", " "))
+    return FIELD_LABELS_VI.get(name) or REQUEST_LABELS_VI.get(name) or name.replace("_", " ")
