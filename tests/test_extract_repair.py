@@ -155,6 +155,8 @@ def test_names_are_never_repaired() -> None:
         ("22I12I2021", "2021-12-22", "repair.slash"),
         ("04I07I11982", "1982-07-04", "repair.slash_digit"),
         ("1410411964", "1964-04-14", "repair.slash_digit"),
+        ("13/0211984", "1984-02-13", "repair.slash_digit"),  # one slash read, one a 1
+        ("13102/1984", "1984-02-13", "repair.slash_digit"),
     ],
 )
 def test_date_slash_read_as_a_stroke_is_put_back(raw: str, expected: str, rule: str) -> None:

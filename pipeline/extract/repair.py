@@ -28,6 +28,11 @@ SLASH_DIGIT_RULE = "repair.slash_digit"
 _SLASH_STROKE = re.compile(r"(?<=\d)[Il|!]{1,2}(?=[\dA-ZĐ])")
 _SLASH_STROKE_AND_ONE = re.compile(r"(?<=\d)[Il|!]{1,2}1(?=\d)")
 _DATE_ONES = re.compile(r"(?<!\d)(\d{2})1(\d{2})1(\d{4})(?!\d)")
+# One slash read and the other taken for a 1: 13/0211984 or 13102/1984.
+_DATE_ONE_OF_TWO = (
+    re.compile(r"(?<!\d)(\d{2})/(\d{2})1(\d{4})(?!\d)"),
+    re.compile(r"(?<!\d)(\d{2})1(\d{2})/(\d{4})(?!\d)"),
+)
 _NUMBER_ONE_YEAR = re.compile(r"(?<![\d/])(\d{1,5})1((?:19|20)\d\d)(?![\d/])")
 _CHUNK = re.compile(r"[^\s/.\-:,;]+")
 _DIGITISH = frozenset("0123456789") | frozenset(CONFUSIONS)
@@ -75,7 +80,8 @@ def repair_slashes(text: str) -> list[tuple[str, str]]:
     both = _SLASH_STROKE.sub("/", _SLASH_STROKE_AND_ONE.sub("/", text))
     if both not in (text, stroked):
         found.append((both, SLASH_DIGIT_RULE))
-    for rx, slashed in ((_DATE_ONES, r"\1/\2/\3"), (_NUMBER_ONE_YEAR, r"\1/\2")):
+    patterns = ((_DATE_ONES, r"\1/\2/\3"), *((rx, r"\1/\2/\3") for rx in _DATE_ONE_OF_TWO))
+    for rx, slashed in (*patterns, (_NUMBER_ONE_YEAR, r"\1/\2")):
         fixed = rx.sub(slashed, text, count=1)
         if fixed != text:
             found.append((fixed, SLASH_DIGIT_RULE))
