@@ -156,6 +156,35 @@ def part_doubt(part: str) -> str | None:
     return None
 
 
+def _in_case_of(read: str, printed: str) -> str:
+    """``printed`` letter by letter in the case of ``read`` (same letters, NFC: one code point
+    per Vietnamese letter)."""
+    return "".join(
+        p.upper() if r.isupper() else p.lower() for r, p in zip(read, printed, strict=True)
+    )
+
+
+def _restored_part(part: str) -> str:
+    text = unicodedata.normalize("NFC", part.strip())
+    if not text or any(c.isdigit() for c in text):
+        return part  # a house number or a street: not an administrative unit
+    name = _without_unit_type(text)
+    printed = unit_names().get(letters(name))
+    if printed is None or spelling(name) == spelling(printed) or len(printed) != len(name):
+        return part
+    start = part.index(part.strip())
+    restored = text[: len(text) - len(name)] + _in_case_of(name, printed)
+    return part[:start] + restored + part[start + len(part.strip()) :]
+
+
+def restore_marks(place: str) -> str:
+    """``place`` with each unit's marks put back where its letters name one unit only and the
+    reading differs from that unit's spelling in marks alone (Xã Kiêu Ky → Xã Kiêu Kỵ). The
+    letters are the engine's; only marks Tesseract drops on small print come from the
+    gazetteer, and a name that two units share is left as read (and flagged)."""
+    return ",".join(_restored_part(part) for part in place.split(","))
+
+
 def doubts(place: str) -> list[str]:
     """Why a read place may be wrong: ``place.invalid_syllable``, ``place.near_miss``."""
     found = {part_doubt(part) for part in place.split(",") if part.strip()}

@@ -181,14 +181,23 @@ def test_a_name_read_with_a_doubtful_mark_goes_to_review_with_a_vietnamese_reaso
 
 
 def test_a_place_read_with_a_wrong_mark_goes_to_review_with_a_vietnamese_reason() -> None:
-    """Tân Lập read as Tân Lâp: a known commune's letters with other marks."""
-    misread = card.CARD_2021.replace("Xã Tân Lập", "Xã Tân Lâp")
+    """Yên Phu: the letters of a commune the country spells two ways (Yên Phú, Yên Phụ), read
+    with neither's marks, so the gazetteer cannot settle it."""
+    misread = card.CARD_2021.replace("Xã Tân Lập", "Xã Yên Phu")
     result = extract(make_doc(misread), REVIEW, today=TODAY)
-    assert result.value("place_of_origin") == "Xã Tân Lâp, Đan Phượng, Hà Nội"
+    assert result.value("place_of_origin") == "Xã Yên Phu, Đan Phượng, Hà Nội"
     assert result.needs_review and "place_of_origin:place_uncertain" in result.review_reasons
     assert "địa danh" in describe("place_of_origin:place_uncertain")
     clean = extract(make_doc(card.CARD_2021), REVIEW, today=TODAY)
     assert not any(r.endswith("place_uncertain") for r in clean.review_reasons)
+
+
+def test_a_place_whose_letters_the_country_spells_one_way_gets_its_marks_back() -> None:
+    """Tân Lập read as Tân Lâp: every unit with these letters is spelled Tân Lập."""
+    misread = card.CARD_2021.replace("Xã Tân Lập", "Xã Tân Lâp")
+    result = extract(make_doc(misread), REVIEW, today=TODAY)
+    assert result.value("place_of_origin") == "Xã Tân Lập, Đan Phượng, Hà Nội"
+    assert not any(r.endswith("place_uncertain") for r in result.review_reasons)
 
 
 def test_an_optional_field_read_at_low_confidence_goes_to_review() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.places import dataset_path, doubts, known_units
+from pipeline.places import dataset_path, doubts, known_units, restore_marks
 
 pytestmark = pytest.mark.skipif(dataset_path() is None, reason="vietnamadminunits not installed")
 
@@ -65,3 +65,35 @@ def test_every_place_the_generator_prints_passes() -> None:
     ]
     assert len(printed) > 50
     assert [p for p in printed if doubts(p)] == []
+
+
+@pytest.mark.parametrize(
+    ("read", "restored"),
+    [
+        ("Xã Kiêu Ky, Gia Lâm, Hà Nội", "Xã Kiêu Kỵ, Gia Lâm, Hà Nội"),
+        ("XÃ KIÊU KY, GIA LAM, HÀ NỘI", "XÃ KIÊU KỴ, GIA LÂM, HÀ NỘI"),
+        ("Ủy ban nhân dân xã Kiêu Ky, huyện Gia Lâm", "Ủy ban nhân dân xã Kiêu Kỵ, huyện Gia Lâm"),
+        (
+            "Số 59 ngõ 155, Hòa Cường Bắc, Hai Chau, Đà Nẵng",
+            "Số 59 ngõ 155, Hòa Cường Bắc, Hải Châu, Đà Nẵng",
+        ),
+    ],
+)
+def test_a_unit_read_without_its_marks_gets_the_one_spelling_the_country_has(
+    read: str, restored: str
+) -> None:
+    assert restore_marks(read) == restored
+    assert doubts(restore_marks(read)) == []
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        "Phường Yên Hoà, Cầu Giấy, TP. Hà Nội",  # the older tone placement: the same spelling
+        "Thôn An Bình, Xóm 3",  # letters several units share: left as read
+        "Số 12 ngõ 34, Dịch Vọng",  # a house number is no unit
+        "Phường Lộc Thọ, Nha Trang, Khánh I Hòa 5",  # garbage stays garbage (and is doubted)
+    ],
+)
+def test_what_the_gazetteer_cannot_settle_is_left_as_read(place: str) -> None:
+    assert restore_marks(place) == place

@@ -11,6 +11,7 @@ from datetime import date
 
 from pipeline.extract.spec import Kind
 from pipeline.extract.text import fold, nfc
+from pipeline.places import restore_marks
 
 MIN_YEAR = 1880
 MAX_YEAR = 2200
@@ -37,6 +38,12 @@ def normalize_text(raw: str) -> str | None:
     """Free text as printed, minus stray rule marks (``quận Hoàn | Kiếm``)."""
     value = clean_text(" ".join(t for t in raw.split() if not set(t) <= _RULE_MARKS))
     return value if any(c.isalnum() for c in value) else None
+
+
+def normalize_place(raw: str) -> str | None:
+    """Text naming wards, districts and provinces, their marks checked against the gazetteer."""
+    value = normalize_text(raw)
+    return restore_marks(value) if value is not None else None
 
 
 def normalize_name(raw: str) -> str | None:
@@ -137,7 +144,7 @@ NORMALIZERS = {
     Kind.SEX: normalize_sex,
     Kind.YEAR: normalize_year,
     Kind.TEXT: normalize_text,
-    Kind.PLACE: normalize_text,
+    Kind.PLACE: normalize_place,
     Kind.DOC_NUMBER: normalize_doc_number,
     Kind.SERIAL: normalize_serial,
 }
