@@ -42,6 +42,7 @@ from schemas.records import ScanState
 from schemas.settings import Settings
 from storage import keys
 from storage.index.dossiers import components_for_scan
+from storage.index.events import DossierEvent
 from storage.index.scan_lifecycle import move as move_scan
 from storage.index.scans import get_scan
 from storage.index.tables import Dossier, ReuseEvent
@@ -253,6 +254,8 @@ def _release_drop_components(session: Session, scan_id: int) -> None:
     for component in components_for_scan(session, scan_id):
         used = session.scalar(
             select(ReuseEvent.id).where(ReuseEvent.component_id == component.id).limit(1)
+        ) or session.scalar(
+            select(DossierEvent.id).where(DossierEvent.component_id == component.id).limit(1)
         )
         untouched = component.status == ComponentStatus.NOT_DIGITIZED.value
         if untouched and component.result_id is None and used is None:
