@@ -131,5 +131,20 @@ def test_staff_logs_in_searches_attaches_and_sees_the_counter(
         components = driver.find_element(By.ID, "components").text
         assert "Giấy khai sinh" in components and "Tái sử dụng" in components
         assert "Đã gắn" in driver.find_element(By.ID, "dossier-message").text
+
+        # Name and birth date, the date typed day/month/year whatever the browser's locale.
+        driver.find_element(By.CSS_SELECTOR, "input[name='mode'][value='name']").click()
+        driver.find_element(By.ID, "q-name").send_keys("Nguyen Van Duc")
+        driver.find_element(By.ID, "q-dob").send_keys("31/02/2024")
+        driver.find_element(By.ID, "search-button").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "search-message"), "ngày/tháng/năm"))
+        driver.find_element(By.ID, "q-dob").clear()
+        driver.find_element(By.ID, "q-dob").send_keys("12/03/2024")
+        driver.find_element(By.ID, "search-button").click()
+        wait.until(
+            ec.visibility_of_element_located(
+                (By.CSS_SELECTOR, f".result-card[data-result-id='{result_id}']")
+            )
+        )
     finally:
         driver.quit()

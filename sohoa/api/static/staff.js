@@ -112,9 +112,26 @@ function setMode(mode) {
   });
 }
 
+// Dates are typed and shown day/month/year whatever the browser's locale (a date picker follows
+// the computer's, often mm/dd/yyyy); the API takes ISO.
+function isoDate(text) {
+  const typed = text.trim();
+  let match = typed.match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/);
+  let [day, month, year] = match ? [match[1], match[2], match[3]] : [];
+  if (!match && (match = typed.match(/^(\d{4})-(\d{2})-(\d{2})$/))) [year, month, day] = [match[1], match[2], match[3]];
+  if (!match) return null;
+  const date = new Date(Date.UTC(+year, +month - 1, +day));
+  if (date.getUTCDate() !== +day || date.getUTCMonth() !== +month - 1) return null;
+  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
 function searchRequest() {
   if (state.mode === "id-number") return { id_number: $("q-id").value.trim() };
-  if (state.mode === "name") return { name: $("q-name").value, date_of_birth: $("q-dob").value };
+  if (state.mode === "name") {
+    const dob = isoDate($("q-dob").value);
+    if (!dob) throw new Error("Ngày sinh phải có dạng ngày/tháng/năm, ví dụ 12/03/2024.");
+    return { name: $("q-name").value, date_of_birth: dob };
+  }
   return { document_number: $("q-doc").value };
 }
 
