@@ -146,5 +146,13 @@ def test_staff_logs_in_searches_attaches_and_sees_the_counter(
                 (By.CSS_SELECTOR, f".result-card[data-result-id='{result_id}']")
             )
         )
+
+        # The unit's files: the seeded scan is listed with its state in Vietnamese.
+        driver.find_element(By.CSS_SELECTOR, ".tab[data-tab='intake-tab']").click()
+        row = wait.until(
+            ec.visibility_of_element_located((By.CSS_SELECTOR, "#intake-rows tr[data-scan-id]"))
+        )
+        assert "khai sinh.pdf" in row.text and "Chờ xử lý" in row.text
+        assert "1 / 1 tệp" in driver.find_element(By.ID, "intake-message").text
     finally:
         driver.quit()

@@ -17,6 +17,7 @@ from sohoa.api import (
     routes_auth,
     routes_dossiers,
     routes_files,
+    routes_intake,
     routes_progress,
     routes_reports,
     routes_review,
@@ -98,6 +99,7 @@ def create_app(
         routes_review,
         routes_audit,
         routes_files,
+        routes_intake,
         routes_progress,
         routes_reports,
     ):

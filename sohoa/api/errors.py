@@ -39,3 +39,11 @@ class TooManyAttempts(SohoaError):
     def __init__(self, detail: str = "", retry_after: int = 60) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
+
+
+class NotRetryable(SohoaError):
+    code = "not_retryable"
+    message_vi = "Chỉ tệp bị lỗi hệ thống mới chạy lại được; tệp bị cách ly cần quét lại."
+    message_en = (
+        "Only a file that failed on a system error can be run again; rescan a quarantined one."
+    )

@@ -17,6 +17,7 @@ from sohoa.api.errors import (
     Forbidden,
     InvalidRequest,
     NotAuthenticated,
+    NotRetryable,
     StaleVersion,
     TooManyAttempts,
 )
@@ -28,6 +29,7 @@ _STATUS: tuple[tuple[type[SohoaError], int], ...] = (
     (NotFound, 404),
     (ReuseNotAllowed, 409),
     (StaleVersion, 409),
+    (NotRetryable, 409),
     (InvalidRequest, 422),
     (InputRejected, 422),
     (TooManyAttempts, 429),

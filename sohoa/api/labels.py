@@ -5,6 +5,7 @@ from __future__ import annotations
 from pipeline.extract.decision import FIELD_NAMES_VI
 from schemas.dossiers import ComponentStatus
 from schemas.fields import DocType
+from schemas.records import ScanState
 
 FIELD_LABELS_VI: dict[str, str] = {
     "id_number": "Số định danh",
@@ -101,6 +102,16 @@ REUSED_STATUSES = frozenset(
     {ComponentStatus.REUSED_COMPONENT.value, ComponentStatus.REUSED_RESULT.value}
 )
 
+
+SCAN_STATE_LABELS_VI: dict[str, str] = {
+    ScanState.QUEUED.value: "Chờ xử lý",
+    ScanState.PROCESSING.value: "Đang xử lý",
+    ScanState.DONE.value: "Đã số hóa",
+    ScanState.NEEDS_REVIEW.value: "Cần rà soát",
+    ScanState.QUARANTINED.value: "Bị cách ly",
+    ScanState.FAILED.value: "Lỗi hệ thống",
+    ScanState.SPLIT.value: "Đã tách thành các thành phần",
+}
 
 REQUEST_LABELS_VI: dict[str, str] = {
     "name": "Họ tên",

@@ -36,6 +36,7 @@ class AuditAction:
     EXPORT = "export"  # the whole record handed out (API export)
     VIEW_REFUSED = "view_refused"  # another unit's result: not shown, but recorded
     REVIEW = "review_correction"
+    RETRY_SCAN = "retry_scan"
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
 

@@ -310,6 +310,45 @@ async function loadReview() {
   }
 }
 
+// --- intake --------------------------------------------------------------------------------
+
+const INTAKE_PAGE = 50;
+
+function intakeRow(scan) {
+  const retry = el("button", { type: "button", class: "secondary", text: "Chạy lại" });
+  retry.hidden = !scan.can_retry;
+  retry.addEventListener("click", async () => {
+    try {
+      await api("POST", `/api/scans/${scan.id}/retry`);
+      say("intake-message", `Đã đưa tệp ${scan.filename} vào hàng đợi lại.`);
+      await loadIntake();
+    } catch (error) {
+      say("intake-message", error.message, true);
+    }
+  });
+  const reason = (scan.reason || "").split("\n")[0];
+  return el("tr", { "data-scan-id": String(scan.id) },
+    el("td", { text: viDateTime(scan.received_at) }), el("td", { text: scan.filename }),
+    el("td", { text: scan.components.join(", ") }), el("td", { text: scan.state_label }),
+    el("td", { class: "reason", text: reason }), el("td", {}, retry));
+}
+
+async function loadIntake(more = false) {
+  const offset = more ? $("intake-rows").children.length : 0;
+  const state = $("intake-state").value;
+  const query = `limit=${INTAKE_PAGE}&offset=${offset}` + (state ? `&state=${state}` : "");
+  try {
+    const page = await api("GET", `/api/scans?${query}`);
+    const rows = page.scans.map(intakeRow);
+    if (more) $("intake-rows").append(...rows); else $("intake-rows").replaceChildren(...rows);
+    const shown = $("intake-rows").children.length;
+    $("intake-more").hidden = shown >= page.total;
+    say("intake-message", page.total ? `${shown} / ${page.total} tệp.` : "Chưa có tệp nào.");
+  } catch (error) {
+    say("intake-message", error.message, true);
+  }
+}
+
 // --- audit ---------------------------------------------------------------------------------
 
 const ACTIONS_VI = {
@@ -322,6 +361,9 @@ const ACTIONS_VI = {
   view_original: "Xem bản gốc",
   view_refused: "Xem bị từ chối (đơn vị khác)",
   review_correction: "Sửa kết quả (rà soát)",
+  export: "Xuất kết quả",
+  view_searchable_pdf: "Xem PDF tìm kiếm được",
+  retry_scan: "Chạy lại tệp lỗi",
 };
 
 async function loadAudit() {
@@ -339,6 +381,7 @@ function showTab(id) {
   document.querySelectorAll(".tab-panel").forEach((panel) => { panel.hidden = panel.id !== id; });
   if (id === "review-tab") loadReview();
   if (id === "audit-tab") loadAudit();
+  if (id === "intake-tab") loadIntake();
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
@@ -348,6 +391,9 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("dossier-form").addEventListener("submit", loadDossier);
   $("review-reload").addEventListener("click", loadReview);
   $("audit-reload").addEventListener("click", loadAudit);
+  $("intake-reload").addEventListener("click", () => loadIntake());
+  $("intake-state").addEventListener("change", () => loadIntake());
+  $("intake-more").addEventListener("click", () => loadIntake(true));
   document.querySelectorAll("input[name=mode]").forEach((radio) => radio.addEventListener("change", () => setMode(radio.value)));
   document.querySelectorAll(".tab").forEach((tab) => tab.addEventListener("click", () => showTab(tab.getAttribute("data-tab"))));
   try {
