@@ -107,3 +107,24 @@ def test_symlinks_in_the_drop_folder_are_refused_not_followed(settings: Settings
     assert secret.read_text(encoding="utf-8") == "may-chu-noi-bo\n" and outside.is_file()
     with services.index.session() as session:
         assert session.scalars(select(Scan)).all() == []  # nothing stored, nothing OCR'd
+
+
+def test_a_newline_in_a_file_name_cannot_split_a_log_line(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A file named to forge a second log line ("…\\n… đã nhận …") is logged as one quoted name."""
+    from tests.intake_helpers import RecordingQueue
+
+    services = Services.open(fast_watch(settings))
+    drop = settings.watch.drop_dirs[0]
+    path, _ = make_scan(drop, DocType.ID_CARD, seed=34, stem="the")
+    forged = path.with_name("the\n2026-12-05 INFO đã nhận gia-mao.png")
+    path.rename(forged)
+    for truth in drop.glob("*.truth.json"):
+        truth.unlink()
+    caplog.set_level("INFO", logger="workers")
+    taken, _ = _run(DropWatcher(services, RecordingQueue()), until=1)
+    assert len(taken) == 1
+    lines = [record.getMessage() for record in caplog.records if "đã nhận" in record.getMessage()]
+    assert lines and all("\n" not in line for line in lines)
+    assert any("\\n2026-12-05 INFO" in line for line in lines)  # the name, escaped, on one line
