@@ -163,3 +163,22 @@ class CorrectionRequest(BaseModel):
             except ValueError as exc:
                 raise ValueError(f"Trường {name}: {exc}") from exc
         return cleaned
+
+
+class ReceptionRequest(BaseModel):
+    """Tiếp nhận hồ sơ: the one-stop system (or the counter) says a dossier was received."""
+
+    dossier_code: str = Field(examples=["000.00.20.H12-240315-0007"])
+    procedure_code: str = Field(default="", max_length=40, examples=["1.000894"])
+    field: str = Field(default="", max_length=120, examples=["Hộ tịch"])
+    channel: int = Field(
+        default=1, ge=1, le=3, description="1 trực tiếp, 2 trực tuyến, 3 bưu chính"
+    )
+    applicant_id_number: str | None = Field(default=None, examples=["001224012345"])
+
+    _code = field_validator("dossier_code")(check_dossier_code)
+
+    @field_validator("applicant_id_number", mode="before")
+    @classmethod
+    def _applicant(cls, value: object) -> str | None:
+        return clean_id_number(str(value)) if value not in (None, "") else None

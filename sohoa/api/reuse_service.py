@@ -93,14 +93,14 @@ class ReuseDesk:
 
     # --- dossiers ---------------------------------------------------------------------------
 
-    def _check_dossier_unit(self, session: Session, staff: Staff, code: str) -> Dossier | None:
+    def check_dossier_unit(self, session: Session, staff: Staff, code: str) -> Dossier | None:
         dossier = session.scalars(select(Dossier).where(Dossier.code == code)).first()
         unit = dossier.unit_code if dossier is not None else parse_dossier_code(code)[0]
         if not staff.sees_all_units and unit != staff.unit_code:
             raise Forbidden(f"hồ sơ {code} thuộc đơn vị {unit}, không phải {staff.unit_code}")
         return dossier
 
-    def _view(self, session: Session, dossier: Dossier) -> DossierView:
+    def view_of(self, session: Session, dossier: Dossier) -> DossierView:
         components = list(
             session.scalars(
                 select(DossierComponent)
@@ -120,10 +120,10 @@ class ReuseDesk:
     def dossier(self, staff: Staff, code: str) -> DossierView:
         """A dossier of the staff member's unit with its components' statuses."""
         with self.index.session() as session:
-            dossier = self._check_dossier_unit(session, staff, code)
+            dossier = self.check_dossier_unit(session, staff, code)
             if dossier is None:
                 raise NotFound(f"hồ sơ {code}")
-            return self._view(session, dossier)
+            return self.view_of(session, dossier)
 
     def attach(self, staff: Staff, request: AttachRequest) -> DossierView:
         """Satisfy a component with an earlier result; a refusal is audited and re-raised."""
@@ -136,7 +136,7 @@ class ReuseDesk:
                 owner = result.owner_id_number
                 if not is_visible(session, result, scope_of(staff)):
                     raise Forbidden(f"kết quả {result.id} thuộc đơn vị khác")
-                self._check_dossier_unit(session, staff, request.dossier_code)
+                self.check_dossier_unit(session, staff, request.dossier_code)
                 context = DossierContext(
                     dossier_code=request.dossier_code,
                     component=request.component,
@@ -158,7 +158,7 @@ class ReuseDesk:
                 dossier = session.scalars(
                     select(Dossier).where(Dossier.code == request.dossier_code)
                 ).one()
-                view = self._view(session, dossier)
+                view = self.view_of(session, dossier)
         except (ReuseNotAllowed, Forbidden) as refused:
             self._audit_refusal(staff, request, owner, refused)
             raise
@@ -188,7 +188,7 @@ class ReuseDesk:
     def detach(self, staff: Staff, code: str, component_id: int) -> DossierView:
         """Undo an attach; the history keeps both events."""
         with self.index.session() as session:
-            dossier = self._check_dossier_unit(session, staff, code)
+            dossier = self.check_dossier_unit(session, staff, code)
             component = session.get(DossierComponent, component_id)
             if dossier is None or component is None or component.dossier_id != dossier.id:
                 raise NotFound(f"thành phần {component_id} của hồ sơ {code}")
@@ -206,6 +206,6 @@ class ReuseDesk:
                 dossier_code=code,
                 detail=f"component_id={component_id}",
             )
-            view = self._view(session, dossier)
+            view = self.view_of(session, dossier)
         log.info("gỡ / detach component %d of %s by %s", component_id, code, staff.username)
         return view

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Path
 
 from sohoa.api.deps import Context, CurrentStaff
 from sohoa.api.errors import InvalidRequest
-from sohoa.api.requests import AttachRequest, check_dossier_code
+from sohoa.api.reception_desk import ReceptionDesk, ReceptionView
+from sohoa.api.requests import AttachRequest, ReceptionRequest, check_dossier_code
 from sohoa.api.views import DossierView
 
 router = APIRouter(prefix="/api", tags=["hồ sơ / dossiers"])
@@ -36,6 +37,19 @@ def _code(value: str) -> str:
 def attach(body: AttachRequest, context: Context, staff: CurrentStaff) -> DossierView:
     """Satisfy a dossier component by reusing a result; records a reuse event and an audit."""
     return context.reuse.attach(staff, body)
+
+
+@router.post(
+    "/dossiers",
+    response_model=ReceptionView,
+    responses={
+        403: {"description": "Hồ sơ thuộc đơn vị khác"},
+        422: {"description": "Dữ liệu không hợp lệ (vd mã hồ sơ sai dạng)"},
+    },
+)
+def receive(body: ReceptionRequest, context: Context, staff: CurrentStaff) -> ReceptionView:
+    """Record a received dossier (once per code) and offer the applicant's reusable results."""
+    return ReceptionDesk(context.reuse).receive(staff, body)
 
 
 @router.get("/dossiers/{dossier_code}", response_model=DossierView)

@@ -37,6 +37,7 @@ class AuditAction:
     VIEW_REFUSED = "view_refused"  # another unit's result: not shown, but recorded
     REVIEW = "review_correction"
     RETRY_SCAN = "retry_scan"
+    RECEPTION = "reception"  # a dossier received; the applicant's reusable results offered
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
 
