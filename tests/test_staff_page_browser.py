@@ -114,6 +114,17 @@ def test_staff_logs_in_searches_attaches_and_sees_the_counter(
         driver.find_element(By.ID, "procedure-code").send_keys("1.001193")
         assert driver.find_element(By.ID, "reused-count").text == "0"
 
+        # Reception first: the applicant's earlier result is offered before anyone searches.
+        driver.find_element(By.ID, "applicant-id").send_keys(CITIZEN_ID)
+        driver.find_element(By.ID, "reception-button").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "dossier-message"), "Đã tiếp nhận"))
+        assert "Có 1 kết quả" in driver.find_element(By.ID, "dossier-message").text
+        wait.until(
+            ec.visibility_of_element_located(
+                (By.CSS_SELECTOR, f".result-card[data-result-id='{result_id}']")
+            )
+        )
+
         driver.find_element(By.ID, "q-id").send_keys(CITIZEN_ID)
         driver.find_element(By.ID, "search-button").click()
         card = wait.until(

@@ -236,6 +236,33 @@ async function loadDossier(event) {
   }
 }
 
+// Reception: the dossier counts from now on, and the applicant's reusable results are offered
+// before any paper is asked for (accepting one is the usual attach, to the component typed).
+async function receiveDossier(event) {
+  event.preventDefault();
+  const body = {
+    dossier_code: $("dossier-code").value.trim(),
+    procedure_code: $("procedure-code").value.trim(),
+    channel: Number($("channel").value),
+    applicant_id_number: $("applicant-id").value.trim() || null,
+  };
+  if (!body.dossier_code) {
+    say("dossier-message", "Nhập mã hồ sơ trước khi tiếp nhận.", true);
+    return;
+  }
+  try {
+    const answer = await api("POST", "/api/dossiers", body);
+    showDossier(answer.dossier);
+    const offered = answer.proposals.length;
+    say("dossier-message", (answer.created ? "Đã tiếp nhận hồ sơ. " : "Hồ sơ đã được tiếp nhận trước đó. ")
+      + (body.applicant_id_number ? `Có ${offered} kết quả số hóa của người nộp có thể dùng lại.` : ""));
+    $("results").replaceChildren(...answer.proposals.map(resultCard));
+    say("search-message", offered ? "Đề xuất tái sử dụng cho người nộp hồ sơ:" : "");
+  } catch (error) {
+    say("dossier-message", error.message, true);
+  }
+}
+
 async function attachResult(card) {
   const body = {
     result_id: card.id,
@@ -389,6 +416,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("logout-button").addEventListener("click", logout);
   $("search-form").addEventListener("submit", search);
   $("dossier-form").addEventListener("submit", loadDossier);
+  $("reception-form").addEventListener("submit", receiveDossier);
   $("review-reload").addEventListener("click", loadReview);
   $("audit-reload").addEventListener("click", loadAudit);
   $("intake-reload").addEventListener("click", () => loadIntake());
