@@ -85,6 +85,19 @@ def test_a_worker_outlives_redis_going_away_in_the_middle_of_a_job(
         cleanup_redis(services.settings.queue)
 
 
+def _scheduler_hash(name: str, host: str, pid: int) -> dict[str | bytes, bytes | float | int | str]:
+    """A scheduler's registration as rq writes it."""
+    now = "2026-12-05T10:00:00.000000Z"
+    return {
+        "name": name,
+        "hostname": host,
+        "pid": str(pid),
+        "queues": "",
+        "created_at": now,
+        "last_heartbeat": now,
+    }
+
+
 def _hold_lock_as_dead_scheduler(connection: Redis, queue_name: str, host: str) -> int:
     """A scheduler lock as a scheduler killed with -9 leaves it: held, its process gone."""
     gone = os.fork()
@@ -93,7 +106,7 @@ def _hold_lock_as_dead_scheduler(connection: Redis, queue_name: str, host: str) 
     os.waitpid(gone, 0)
     name = f"dead-{gone}"
     connection.set(RQScheduler.get_locking_key(queue_name), name, ex=70)
-    connection.hset(SCHEDULER_KEY_TEMPLATE % name, mapping={"hostname": host, "pid": str(gone)})
+    connection.hset(SCHEDULER_KEY_TEMPLATE % name, mapping=_scheduler_hash(name, host, gone))
     connection.expire(SCHEDULER_KEY_TEMPLATE % name, 70)
     return gone
 
@@ -110,7 +123,7 @@ def test_only_locks_of_schedulers_dead_on_this_machine_are_freed(settings: Setti
         connection.set(RQScheduler.get_locking_key(maintenance), alive, ex=70)
         connection.hset(
             SCHEDULER_KEY_TEMPLATE % alive,
-            mapping={"hostname": socket.gethostname(), "pid": str(os.getpid())},
+            mapping=_scheduler_hash(alive, socket.gethostname(), os.getpid()),
         )
         assert release_dead_schedulers(rq) == [intake]
         assert connection.get(RQScheduler.get_locking_key(intake)) is None

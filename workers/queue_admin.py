@@ -12,11 +12,13 @@ import socket
 from datetime import datetime
 
 from pydantic import BaseModel
-from redis.exceptions import RedisError, WatchError
+from redis.exceptions import RedisError
 from rq import Worker
+from rq.exceptions import SchedulerNotFound
 from rq.executions import Execution
 from rq.job import Job
-from rq.scheduler import SCHEDULER_KEY_TEMPLATE, RQScheduler
+from rq.scheduler import RQScheduler
+from rq.scripts import release_lock
 from rq.serializers import JSONSerializer
 
 from schemas.errors import QueueUnavailable
@@ -159,27 +161,15 @@ def release_dead_schedulers(rq: RqQueue) -> list[str]:
             if holder is None:
                 continue
             holder_name = holder.decode() if isinstance(holder, bytes) else str(holder)
-            facts = rq.connection.hgetall(SCHEDULER_KEY_TEMPLATE % holder_name)
-            info = {
-                (k.decode() if isinstance(k, bytes) else k): (
-                    v.decode() if isinstance(v, bytes) else v
-                )
-                for k, v in facts.items()
-            }
-            pid = int(info.get("pid") or 0)
-            if info.get("hostname") != host or pid <= 0 or pid_alive(pid):
+            try:
+                scheduler = RQScheduler.fetch(holder_name, rq.connection)
+            except SchedulerNotFound:
+                continue  # not registered yet, or expired with its lock
+            if scheduler.hostname != host or scheduler.pid <= 0 or pid_alive(scheduler.pid):
                 continue
-            with rq.connection.pipeline() as pipe:  # delete only if still held by the dead one
-                try:
-                    pipe.watch(lock)
-                    if pipe.get(lock) != holder:
-                        continue
-                    pipe.multi()
-                    pipe.delete(lock)
-                    pipe.execute()
-                except WatchError:
-                    continue  # a live scheduler took it meanwhile
-            freed.append(name)
+            # rq's own compare-and-delete: a live scheduler that took the lock meanwhile keeps it.
+            if release_lock(rq.connection, lock, holder_name):
+                freed.append(name)
     except RedisError as exc:
         raise QueueUnavailable(str(exc)[:200]) from exc
     return freed
