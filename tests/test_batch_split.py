@@ -29,7 +29,7 @@ from storage.index.dossiers import components_for_scan
 from storage.index.tables import Dossier, DossierComponent, Scan
 from tests.codes_helpers import blank_back, certificate
 from workers.services import Services
-from workers.split import split_batch, split_if_batch
+from workers.split import split_batch
 
 CODE = "000.00.20.H12-240315-0007"
 SCAN = COUNTER.model_copy(update={"dpi": 200})  # counter batch scanners run at 200 dpi
@@ -168,10 +168,10 @@ def test_twelve_page_batch_splits_into_three_components(tmp_path: Path, batch_pd
     assert manifest["plan"]["separator_pages"] == [1, 5, 9]
     assert len(manifest["receipts"]) == 3
 
-    again = split_if_batch(batch_pdf, None, services)
+    again = split_batch(batch_pdf, None, services)
     assert again is not None
-    assert [r.scan_id for r in again] == [r.scan_id for r in outcome.receipts]
-    assert not any(r.created for r in again)
+    assert [r.scan_id for r in again.receipts] == [r.scan_id for r in outcome.receipts]
+    assert not any(r.created for r in again.receipts)
 
 
 def test_tiff_batch_with_the_file_context(tmp_path: Path) -> None:
@@ -200,7 +200,7 @@ def test_files_without_separators_are_not_batches(tmp_path: Path) -> None:
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4 truncated")
     for path in (plain, single, broken):
-        assert split_if_batch(path, None, services) is None
+        assert split_batch(path, None, services) is None
     assert list(services.store.list("originals/")) == []
 
 

@@ -7,7 +7,7 @@ becomes one scan per component, each queued, and the batch's own scan ends as ``
 
 A multi-page PDF or TIFF is rendered page by page at a low resolution (``codes.split_dpi``)
 to read QR codes and spot blank pages; `pipeline.batch.plan_batch` decides the components. If
-the file holds no separator sheet it is not a batch and the caller ingests it as usual.
+the file holds no separator sheet it is not a batch, and its job reads it whole.
 Otherwise the original is stored as it is (nothing is ever lost), each component is written
 as a file of its own — PDF pages copied unchanged with pypdf, TIFF frames with Pillow in a
 lossless compression — and ingested with its context, and a manifest of the split is stored
@@ -282,7 +282,7 @@ def split_stored_batch(scan_id: int, services: Services) -> BatchCheck:
     with services.index.session() as session:
         scan = get_scan(session, scan_id)
         suffix = Path(scan.filename).suffix.lower()
-        if scan.state in {s.value for s in FINISHED_STATES} or suffix not in BATCH_SUFFIXES:
+        if ScanState(scan.state) in FINISHED_STATES or suffix not in BATCH_SUFFIXES:
             return BatchCheck()
         original_key, name = scan.original_key, Path(scan.filename).name
         context = _drop_context(session, scan_id)
@@ -311,11 +311,3 @@ def split_stored_batch(scan_id: int, services: Services) -> BatchCheck:
     return BatchCheck(
         parts=[receipt.scan_id for receipt in outcome.receipts if receipt.needs_processing]
     )
-
-
-def split_if_batch(
-    path: Path, drop_context: DossierContext | None, services: Services
-) -> list[IntakeReceipt] | None:
-    """Receipts of the components of a batch scan, or None: not a batch, ingest it normally."""
-    outcome = split_batch(path, drop_context, services)
-    return outcome.receipts if outcome is not None else None
