@@ -24,6 +24,7 @@ from sohoa.commands.reuse import attach as attach_command
 from sohoa.commands.reuse import search as search_command
 from sohoa.commands.separator import separator as separator_command
 from sohoa.commands.serve import serve as serve_command
+from sohoa.commands.service_accounts import service_account_app
 from sohoa.commands.users import user_app
 from sohoa.commands.watch import watch_command
 from sohoa.errors import EXIT_TEMPORARY
@@ -154,6 +155,7 @@ app.command("search")(search_command)
 app.command("attach")(attach_command)
 app.command("serve")(serve_command)
 app.add_typer(user_app, name="user")
+app.add_typer(service_account_app, name="service-account")
 app.command("report")(report_command)
 app.command("separator")(separator_command)
 eval_app.command("fields")(eval_fields)

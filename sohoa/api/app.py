@@ -22,6 +22,7 @@ from sohoa.api import (
     routes_reports,
     routes_review,
     routes_search,
+    routes_service_accounts,
 )
 from sohoa.api.deps import ApiContext
 from sohoa.api.http_errors import install_error_handlers
@@ -35,6 +36,7 @@ log = logging.getLogger("sohoa.api")
 DESCRIPTION = """
 Tra cứu và tái sử dụng kết quả số hóa tại bộ phận một cửa / staff reuse of earlier digitized
 results. Log in with `POST /api/login`, then send `Authorization: Bearer <token>`.
+Other systems send their service account's key (`X-API-Key: sohoa_…`, or as the bearer).
 Errors are `{code, message, message_en, detail}`; `message` is Vietnamese.
 """
 
@@ -102,6 +104,7 @@ def create_app(
         routes_intake,
         routes_progress,
         routes_reports,
+        routes_service_accounts,
     ):
         app.include_router(module.router)
     mount_page(app)

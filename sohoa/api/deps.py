@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from schemas.settings import Settings
 from sohoa.api.auth import COOKIE_NAME, CSRF_HEADER, CSRF_VALUE, read_claims
@@ -16,7 +16,9 @@ from sohoa.api.errors import Forbidden, NotAuthenticated
 from sohoa.api.login_throttle import LoginThrottle
 from sohoa.api.reuse_service import ReuseDesk
 from sohoa.api.review_service import ReviewDesk
+from storage.index.audit import AuditAction, write_audit
 from storage.index.db import Index
+from storage.index.service_accounts import KEY_PREFIX, authenticate_key
 from storage.index.users import Role, Staff, get_active
 from storage.objects.base import ObjectStore
 
@@ -62,14 +64,46 @@ Context = Annotated[ApiContext, Depends(get_context)]
 
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/login")
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+API_KEY_HEADER = "X-API-Key"
+_api_key = APIKeyHeader(
+    name=API_KEY_HEADER,
+    auto_error=False,
+    description="Khóa API của tài khoản dịch vụ / a service account's key (sohoa_…)",
+)
+ApiKey = Annotated[str | None, Depends(_api_key)]
 
 
-def current_staff(request: Request, context: Context, bearer: Bearer) -> Staff:
+def _service_staff(request: Request, context: Context, key: str) -> Staff:
+    """The service account behind an API key, its call audited in the same transaction; 401
+    for an unknown, malformed or revoked key. Only the path is recorded: a query string may
+    carry an ID number."""
+    with context.index.session() as session:
+        staff = authenticate_key(session, key)
+        if staff is not None:
+            write_audit(
+                session,
+                secret=context.settings.api.secret_key,
+                username=staff.username,
+                action=AuditAction.SERVICE_CALL,
+                query=f"{request.method} {request.url.path}",
+            )
+    if staff is None:
+        raise NotAuthenticated("khóa API không hợp lệ hoặc đã bị thu hồi / unknown or revoked key")
+    return staff
+
+
+def current_staff(request: Request, context: Context, bearer: Bearer, api_key: ApiKey) -> Staff:
     """The staff member behind the bearer token (or the page's cookie); 401 otherwise.
 
     A cookie is sent by the browser on its own, so a state-changing request authenticated by
     it must also carry the page's ``X-Requested-With`` header, which another site cannot set.
+    Another system sends its service account's key (``X-API-Key`` or as the bearer): never a
+    cookie, so no such header is needed.
     """
+    if api_key:
+        return _service_staff(request, context, api_key)
+    if bearer is not None and bearer.credentials.startswith(KEY_PREFIX):
+        return _service_staff(request, context, bearer.credentials)
     if bearer is not None and bearer.credentials:
         token, from_cookie = bearer.credentials, False
     elif request.cookies.get(COOKIE_NAME):

@@ -12,6 +12,7 @@ from sohoa.api.errors import NotAuthenticated
 from sohoa.api.requests import LoginRequest
 from sohoa.api.views import LoginResponse, UserView, user_view
 from storage.index.audit import AuditAction, mask_ids_in, write_audit
+from storage.index.service_accounts import USERNAME_PREFIX as SERVICE_USERNAME_PREFIX
 from storage.index.users import authenticate, end_sessions
 
 log = logging.getLogger("sohoa.api.auth")
@@ -69,7 +70,11 @@ def login(
 @router.post("/logout", status_code=204)
 def logout(request: Request, response: Response, context: Context, staff: CurrentStaff) -> Response:
     """End the account's sessions: this token, the page's cookie and any other token it holds
-    stop working at once; the cookie is forgotten."""
+    stop working at once; the cookie is forgotten. A service account has no session to end
+    (its key stays valid until an admin revokes it), so its logout only answers."""
+    if staff.username.startswith(SERVICE_USERNAME_PREFIX):
+        response.status_code = 204
+        return response
     with context.index.session() as session:
         end_sessions(session, staff.username)
     response.delete_cookie(COOKIE_NAME, path="/")

@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from schemas.vietnamese import mask_id_number
+from storage.index.service_accounts import unit_usernames
 from storage.index.tables import AuditRecord
 from storage.index.users import StaffUser
 
@@ -40,6 +41,9 @@ class AuditAction:
     RECEPTION = "reception"  # a dossier received; the applicant's reusable results offered
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
+    SERVICE_CALL = "service_call"  # one API call made with a service account's key
+    SERVICE_ACCOUNT_CREATE = "service_account_create"
+    SERVICE_ACCOUNT_REVOKE = "service_account_revoke"
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,12 @@ def read_audit(
     query = select(AuditRecord).order_by(AuditRecord.id.desc())
     if unit_code is not None:
         unit_staff = select(StaffUser.username).where(StaffUser.unit_code == unit_code)
-        query = query.where(AuditRecord.username.in_(unit_staff))
+        query = query.where(
+            or_(
+                AuditRecord.username.in_(unit_staff),
+                AuditRecord.username.in_(unit_usernames(unit_code)),
+            )
+        )
     if username:
         query = query.where(AuditRecord.username == username)
     if action:

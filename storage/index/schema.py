@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
-from storage.index import audit, catalogue, events, proposals, reocr, search, tables, users
+from storage.index import (
+    audit,
+    catalogue,
+    events,
+    proposals,
+    reocr,
+    search,
+    service_accounts,
+    tables,
+    users,
+)
 from storage.index.tables import Base
 
 # search adds the birth-date index on result_people; audit uses tables' AuditRecord.
-TABLE_MODULES = (tables, users, audit, search, events, reocr, catalogue, proposals)
+TABLE_MODULES = (
+    tables,
+    users,
+    audit,
+    search,
+    events,
+    reocr,
+    catalogue,
+    proposals,
+    service_accounts,
+)
 
 __all__ = ["TABLE_MODULES", "Base"]
