@@ -14,6 +14,7 @@ from schemas.dossiers import DigitizationKind, DossierContext
 from schemas.errors import SohoaError
 from schemas.settings import Settings
 from sohoa.commands import console, err_console, fail, load_settings
+from sohoa.commands.catalogue import catalogue_app, dossiers_app
 from sohoa.commands.eval import eval_app
 from sohoa.commands.eval_fields import eval_fields
 from sohoa.commands.eval_real_fields import eval_real_fields
@@ -155,6 +156,8 @@ app.command("search")(search_command)
 app.command("attach")(attach_command)
 app.command("serve")(serve_command)
 app.add_typer(user_app, name="user")
+app.add_typer(catalogue_app, name="catalogue")
+app.add_typer(dossiers_app, name="dossiers")
 app.add_typer(service_account_app, name="service-account")
 app.command("report")(report_command)
 app.command("separator")(separator_command)

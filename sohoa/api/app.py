@@ -15,6 +15,7 @@ from schemas.settings import Settings
 from sohoa.api import (
     routes_audit,
     routes_auth,
+    routes_catalogue,
     routes_dossiers,
     routes_files,
     routes_intake,
@@ -105,6 +106,7 @@ def create_app(
         routes_progress,
         routes_reports,
         routes_service_accounts,
+        routes_catalogue,
     ):
         app.include_router(module.router)
     mount_page(app)

@@ -39,6 +39,9 @@ class AuditAction:
     REVIEW = "review_correction"
     RETRY_SCAN = "retry_scan"
     RECEPTION = "reception"  # a dossier received; the applicant's reusable results offered
+    PROPOSAL_DECLINED = "proposal_declined"  # staff did not take an offered earlier result
+    CATALOGUE_IMPORT = "catalogue_import"
+    DOSSIER_LIST_IMPORT = "dossier_list_import"
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
     SERVICE_CALL = "service_call"  # one API call made with a service account's key

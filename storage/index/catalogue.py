@@ -6,9 +6,12 @@ read against the components its procedure required then, and an import can be ch
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -19,9 +22,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from schemas.catalogue import Catalogue, Level, Procedure, RequiredComponent, UnitName
+from schemas.fields import DocType
 from storage.index.tables import Base
 
 
@@ -68,3 +74,112 @@ class CatalogueUnit(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("catalogue_versions.id"), index=True)
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
+
+
+class StoredCatalogue(BaseModel):
+    """The catalogue as one version holds it."""
+
+    version: int
+    imported_at: datetime | None
+    imported_by: str
+    source: str
+    catalogue: Catalogue
+
+
+class CatalogueImport(BaseModel):
+    version: int
+    created: bool
+    """False when the file changed nothing: the current version is kept, no new one is made."""
+    procedure_count: int
+    unit_count: int
+
+
+def digest_of(catalogue: Catalogue) -> str:
+    canonical = json.dumps(catalogue.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def latest_version(session: Session) -> CatalogueVersion | None:
+    return session.scalars(select(CatalogueVersion).order_by(CatalogueVersion.id.desc())).first()
+
+
+def stored_catalogue(session: Session, version: CatalogueVersion) -> StoredCatalogue:
+    procedures = session.scalars(
+        select(CatalogueProcedure)
+        .where(CatalogueProcedure.version_id == version.id)
+        .order_by(CatalogueProcedure.id)
+    )
+    units = session.scalars(
+        select(CatalogueUnit)
+        .where(CatalogueUnit.version_id == version.id)
+        .order_by(CatalogueUnit.id)
+    )
+    catalogue = Catalogue(
+        procedures=[
+            Procedure(
+                code=row.code,
+                name=row.name,
+                field=row.field,
+                level=Level(row.level),
+                national=row.national,
+                issues_result=row.issues_result,
+                result_doc_type=DocType(row.result_doc_type) if row.result_doc_type else None,
+                components=[RequiredComponent.model_validate(c) for c in row.components],
+            )
+            for row in procedures
+        ],
+        units=[UnitName(code=row.code, name=row.name) for row in units],
+    )
+    return StoredCatalogue(
+        version=version.id,
+        imported_at=version.imported_at,
+        imported_by=version.imported_by,
+        source=version.source,
+        catalogue=catalogue,
+    )
+
+
+def import_catalogue(
+    session: Session, incoming: Catalogue, base: Catalogue, by: str, source: str
+) -> CatalogueImport:
+    """Store ``incoming`` as a new version over ``base`` (the catalogue in use).
+
+    A file with procedures replaces the procedure list and one with units the unit list; the
+    part it lacks is carried over, so a unit list and a procedure list can come in separately.
+    """
+    merged = Catalogue(
+        procedures=incoming.procedures or base.procedures,
+        units=incoming.units or base.units,
+    )
+    digest = digest_of(merged)
+    latest = latest_version(session)
+    counts = {"procedure_count": len(merged.procedures), "unit_count": len(merged.units)}
+    if latest is not None and latest.digest == digest:
+        return CatalogueImport(version=latest.id, created=False, **counts)
+    version = CatalogueVersion(imported_by=by, source=source[:255], digest=digest, **counts)
+    session.add(version)
+    session.flush()
+    for procedure in merged.procedures:
+        session.add(
+            CatalogueProcedure(
+                version_id=version.id,
+                code=procedure.code,
+                name=procedure.name,
+                field=procedure.field,
+                level=procedure.level.value,
+                national=procedure.national,
+                issues_result=procedure.issues_result,
+                result_doc_type=procedure.result_doc_type.value
+                if procedure.result_doc_type
+                else "",
+                components=[c.model_dump(mode="json") for c in procedure.components],
+            )
+        )
+    for unit in merged.units:
+        session.add(CatalogueUnit(version_id=version.id, code=unit.code, name=unit.name))
+    session.flush()
+    return CatalogueImport(version=version.id, created=True, **counts)
+
+
+def list_versions(session: Session) -> list[CatalogueVersion]:
+    return list(session.scalars(select(CatalogueVersion).order_by(CatalogueVersion.id.desc())))
