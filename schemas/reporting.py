@@ -34,6 +34,14 @@ class Channel(IntEnum):
     POSTAL = 3
 
 
+CHANNEL_LABELS_VI: dict[int | None, str] = {
+    Channel.IN_PERSON: "Trực tiếp",
+    Channel.ONLINE: "Trực tuyến",
+    Channel.POSTAL: "Bưu chính",
+    None: "Chưa rõ kênh",
+}
+
+
 class GroupBy(StrEnum):
     UNIT = "unit"  # đơn vị
     PROCEDURE = "procedure"  # mã TTHC
@@ -113,10 +121,18 @@ class Cell(BaseModel):
 
     period: Period | None = None
     group: str | None = None
+    group_name: str | None = None
+    """The unit's or procedure's name from the catalogue, when it has one."""
     figures: list[Figure]
 
     def figure(self, indicator: Indicator) -> Figure:
         return next(f for f in self.figures if f.indicator == indicator)
+
+
+class ChannelCount(BaseModel):
+    channel: int | None
+    label: str
+    dossiers: int
 
 
 class Report(BaseModel):
@@ -132,4 +148,6 @@ class Report(BaseModel):
     period_totals: list[Cell]  # one per period, all groups (the trend)
     group_totals: list[Cell]  # one per group over the whole range (the bars)
     overall: Cell
+    channels: list[ChannelCount] = Field(default_factory=list)
+    """Dossiers received in the range (the denominators' dossiers), by channel."""
     notes: list[str]

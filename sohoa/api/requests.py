@@ -175,8 +175,17 @@ class ReceptionRequest(BaseModel):
         default=1, ge=1, le=3, description="1 trực tiếp, 2 trực tuyến, 3 bưu chính"
     )
     applicant_id_number: str | None = Field(default=None, examples=["001224012345"])
+    applicant_name: str | None = Field(default=None, max_length=200, examples=["NGUYỄN VĂN AN"])
+    applicant_date_of_birth: date | None = Field(
+        default=None, description="Tìm theo họ tên và ngày sinh khi không có số định danh"
+    )
 
     _code = field_validator("dossier_code")(check_dossier_code)
+
+    @field_validator("applicant_name", mode="before")
+    @classmethod
+    def _applicant_name(cls, value: object) -> str | None:
+        return normalize_name(str(value)) if value not in (None, "") else None
 
     @field_validator("applicant_id_number", mode="before")
     @classmethod

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from schemas.reporting import GroupBy, PeriodKind, Report
 from sohoa.api.deps import Context, CurrentStaff
 from sohoa.api.errors import InvalidRequest
+from sohoa.procedure_catalogue import catalogue_in_use, group_names
 from storage.reports import build_report
 
 router = APIRouter(prefix="/api/reports", tags=["báo cáo / reports"])
@@ -88,7 +89,8 @@ def indicators(
     if (last - first).days > MAX_DAYS:
         raise InvalidRequest("khoảng ngày dài quá 3 năm: hãy chia nhỏ báo cáo")
     with context.index.session() as session:
-        report = build_report(session, first, last, by=by, period=period)
+        names = group_names(catalogue_in_use(session).catalogue, by)
+        report = build_report(session, first, last, by=by, period=period, names=names)
     if output_format is DownloadFormat.JSON:
         return report
     return _download(report, output_format)

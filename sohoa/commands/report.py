@@ -97,6 +97,7 @@ def report_command(
     data_dir: Annotated[Path | None, typer.Option(help="Thư mục dữ liệu cục bộ")] = None,
 ) -> None:
     """Báo cáo tỷ lệ số hóa, sử dụng lại / digitization and reuse indicators for a period."""
+    from sohoa.procedure_catalogue import catalogue_in_use, group_names
     from storage.index.db import Index
     from storage.reports import build_report
 
@@ -114,7 +115,8 @@ def report_command(
         index = Index(load_settings(data_dir).index.url)
         index.create_schema()
         with index.session() as session:
-            report = build_report(session, first, last, by=by, period=period)
+            names = group_names(catalogue_in_use(session).catalogue, by)
+            report = build_report(session, first, last, by=by, period=period, names=names)
         index.dispose()
     except SohoaError as error:
         raise fail(error) from error

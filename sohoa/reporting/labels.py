@@ -42,7 +42,18 @@ def score_text(score: float | None) -> str:
 def group_text(cell: Cell) -> str:
     if cell.group is None:
         return ALL_GROUPS
+    if cell.group and cell.group_name:
+        return f"{cell.group_name} ({cell.group})"
     return cell.group or NO_GROUP
+
+
+def channels_text(report: Report) -> str:
+    """The dossiers counted, by channel: "Hồ sơ tiếp nhận: 12 (trực tiếp 8, trực tuyến 4)"."""
+    total = sum(count.dossiers for count in report.channels)
+    parts = ", ".join(
+        f"{count.label.lower()} {count.dossiers}" for count in report.channels if count.dossiers
+    )
+    return f"Hồ sơ tiếp nhận: {total}" + (f" ({parts})" if parts else "")
 
 
 def period_text(cell: Cell) -> str:
@@ -54,5 +65,5 @@ def subtitle(report: Report) -> str:
     by = GROUP_LABELS_VI[report.by].lower()
     return (
         f"Từ {report.start:%d/%m/%Y} đến {report.end:%d/%m/%Y} · theo {by} · "
-        f"lập lúc {report.generated_at:%H:%M %d/%m/%Y}"
+        f"{channels_text(report)} · lập lúc {report.generated_at:%H:%M %d/%m/%Y}"
     )

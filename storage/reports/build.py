@@ -5,14 +5,23 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from schemas.reporting import Cell, GroupBy, PeriodKind, Report
+from schemas.reporting import (
+    CHANNEL_LABELS_VI,
+    Cell,
+    ChannelCount,
+    GroupBy,
+    Period,
+    PeriodKind,
+    Report,
+)
 from storage.reports.facts import DossierFacts, ResultRow
-from storage.reports.indicators import NOTES, figures
+from storage.reports.indicators import NOTES, figures, received
 from storage.reports.periods import split_periods, whole_range
 from storage.reports.queries import dossier_facts, result_rows
 
@@ -23,8 +32,13 @@ def build_report(
     end: date,
     by: GroupBy = GroupBy.UNIT,
     period: PeriodKind = PeriodKind.MONTH,
+    names: Mapping[str, str] | None = None,
 ) -> Report:
-    """All indicators over ``start``..``end`` (inclusive), per period and per ``by`` group."""
+    """All indicators over ``start``..``end`` (inclusive), per period and per ``by`` group.
+
+    ``names``: group code → name (units and procedures from the catalogue), shown beside codes.
+    """
+    names = names or {}
     periods = split_periods(start, end, period)
     whole = whole_range(start, end)
     facts = dossier_facts(session, start, end)
@@ -37,7 +51,12 @@ def build_report(
     rows = []
     for span in periods:
         for group, (group_facts, group_results) in sorted(groups.items()):
-            cell = Cell(period=span, group=group, figures=figures(group_facts, group_results, span))
+            cell = Cell(
+                period=span,
+                group=group,
+                group_name=names.get(group),
+                figures=figures(group_facts, group_results, span),
+            )
             if any(f.rate.denominator for f in cell.figures):
                 rows.append(cell)
     return Report(
@@ -52,9 +71,24 @@ def build_report(
             Cell(period=span, figures=figures(facts, results, span)) for span in periods
         ],
         group_totals=[
-            Cell(group=group, figures=figures(group_facts, group_results, whole))
+            Cell(
+                group=group,
+                group_name=names.get(group),
+                figures=figures(group_facts, group_results, whole),
+            )
             for group, (group_facts, group_results) in sorted(groups.items())
         ],
         overall=Cell(figures=figures(facts, results, whole)),
+        channels=channel_counts(facts, whole),
         notes=list(NOTES),
     )
+
+
+def channel_counts(facts: list[DossierFacts], whole: Period) -> list[ChannelCount]:
+    """Dossiers received in the range (withdrawn ones left out, as in the denominators)."""
+    counts = Counter(f.channel for f in received(facts, whole))
+    return [
+        ChannelCount(channel=channel, label=label, dossiers=counts[channel])
+        for channel, label in CHANNEL_LABELS_VI.items()
+        if counts[channel] or channel is not None
+    ]

@@ -80,6 +80,7 @@ class DossierFacts:
     result_digitized: bool
     electronic_result: bool
     citizen_data: bool
+    channel: int | None = None  # 1 in person, 2 online, 3 postal; None unknown
 
     def key(self, by: GroupBy) -> str:
         return group_key(by, self.unit, self.procedure, self.field)
@@ -142,6 +143,7 @@ def fold(
                 completed_on=trail.first_completed.date() if trail.first_completed else None,
                 withdrawn=EventKind.WITHDRAWN in trail.kinds,
                 online=online,
+                channel=row.channel,
                 issues_result=row.issues_result,
                 components=len(ids),
                 components_digitized=sum(
