@@ -111,19 +111,22 @@ def test_staff_logs_in_searches_attaches_and_sees_the_counter(
 
         driver.find_element(By.ID, "dossier-code").send_keys(DOSSIER)
         driver.find_element(By.ID, "component").send_keys("Giấy khai sinh")
-        driver.find_element(By.ID, "procedure-code").send_keys("1.001193")
+        driver.find_element(By.ID, "procedure-code").send_keys("1.000894")
         assert driver.find_element(By.ID, "reused-count").text == "0"
 
-        # Reception first: the applicant's earlier result is offered before anyone searches.
+        # Reception first: the applicant's earlier result is offered, for the component it
+        # satisfies, before anyone searches.
         driver.find_element(By.ID, "applicant-id").send_keys(CITIZEN_ID)
         driver.find_element(By.ID, "reception-button").click()
         wait.until(ec.text_to_be_present_in_element((By.ID, "dossier-message"), "Đã tiếp nhận"))
         assert "Có 1 kết quả" in driver.find_element(By.ID, "dossier-message").text
-        wait.until(
+        offer = wait.until(
             ec.visibility_of_element_located(
-                (By.CSS_SELECTOR, f".result-card[data-result-id='{result_id}']")
+                (By.CSS_SELECTOR, f".proposal[data-result-id='{result_id}']")
             )
         )
+        assert "Giấy khai sinh" in offer.text
+        assert "Đăng ký kết hôn" in driver.find_element(By.ID, "procedure-name").text
 
         driver.find_element(By.ID, "q-id").send_keys(CITIZEN_ID)
         driver.find_element(By.ID, "search-button").click()
@@ -165,5 +168,85 @@ def test_staff_logs_in_searches_attaches_and_sees_the_counter(
         )
         assert "khai sinh.pdf" in row.text and "Chờ xử lý" in row.text
         assert "1 / 1 tệp" in driver.find_element(By.ID, "intake-message").text
+    finally:
+        driver.quit()
+
+
+CARD = {
+    "full_name": "NGUYỄN VĂN ĐỨC",
+    "date_of_birth": "2024-03-12",
+    "id_number": CITIZEN_ID,
+    "expiry_date": "2049-03-12",
+}
+
+
+def test_reception_proposes_the_card_and_birth_certificate_and_acceptance_moves_the_rate(
+    server_url: tuple[str, int], settings: Settings, tmp_path: Path
+) -> None:
+    """The issue's scenario: a marriage registration received for a citizen whose ID card and
+    birth certificate were digitized; both are proposed, staff accept, the reuse rate moves."""
+    _require_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, birth_id = server_url
+    index = Index(settings.index.url)
+    card_id = seed_result(
+        index, LocalObjectStore(settings.storage.local_root), CARD, doc_type="id_card", tag="c"
+    )
+    index.dispose()
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    wait = WebDriverWait(driver, WAIT_SECONDS)
+    report = base + "/api/reports?from=2024-03-01&to=2024-03-31&format=json"
+    try:
+        driver.get(base + "/")
+        wait.until(ec.visibility_of_element_located((By.ID, "login-form")))
+        driver.find_element(By.ID, "username").send_keys("canbo1")
+        driver.find_element(By.ID, "password").send_keys(PASSWORD)
+        driver.find_element(By.ID, "login-button").click()
+        wait.until(ec.visibility_of_element_located((By.ID, "workspace")))
+        wait.until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, "#procedures option[value='1.000894']")
+        )
+        driver.find_element(By.ID, "dossier-code").send_keys(DOSSIER)
+        driver.find_element(By.ID, "procedure-code").send_keys("1.000894")
+        driver.find_element(By.ID, "applicant-id").send_keys(CITIZEN_ID)
+        driver.find_element(By.ID, "reception-button").click()
+        wait.until(ec.text_to_be_present_in_element((By.ID, "dossier-message"), "Có 2 kết quả"))
+        offers = driver.find_element(By.ID, "offers").text
+        assert "Tờ khai đăng ký kết hôn" in offers and "Nhận giấy tờ và số hóa" in offers
+
+        def reuse_rate() -> str:
+            """The month's reuse rate, fetched by the page itself (same session, page kept)."""
+            return str(
+                driver.execute_async_script(
+                    "const done = arguments[arguments.length - 1];"
+                    "fetch(arguments[0], {credentials: 'same-origin'}).then((r) => r.json())"
+                    ".then((r) => { const f = r.overall.figures.find("
+                    "(x) => x.indicator === 'reuse'); "
+                    "done(`${f.rate.numerator}/${f.rate.denominator}`); });",
+                    report,
+                )
+            )
+
+        assert reuse_rate() == "0/1"  # received, nothing reused yet: in the denominator
+        for result_id in (card_id, birth_id):
+            row = driver.find_element(By.CSS_SELECTOR, f".proposal[data-result-id='{result_id}']")
+            row.find_element(By.CSS_SELECTOR, ".accept-button").click()
+            wait.until(
+                ec.text_to_be_present_in_element(
+                    (By.CSS_SELECTOR, f".proposal[data-result-id='{result_id}']"), "Đã dùng lại"
+                )
+            )
+        assert driver.find_element(By.ID, "reused-count").text == "2"
+        assert reuse_rate() == "1/1"
     finally:
         driver.quit()

@@ -81,6 +81,7 @@ function showWorkspace(user) {
   $("user-name").textContent =
     `${user.username} (${roles[user.role] || user.role}${user.unit_code ? ", " + user.unit_code : ""})`;
   $("audit-tab-button").hidden = !["supervisor", "admin"].includes(user.role);
+  loadCatalogue();
 }
 
 async function login(event) {
@@ -238,11 +239,80 @@ async function loadDossier(event) {
 
 // Reception: the dossier counts from now on, and the applicant's reusable results are offered
 // before any paper is asked for (accepting one is the usual attach, to the component typed).
+// --- reception: the procedure's components and the applicant's reusable results -----------
+
+async function loadCatalogue() {
+  try {
+    const catalogue = await api("GET", "/api/catalogue");
+    $("procedures").replaceChildren(...catalogue.procedures.map((p) =>
+      el("option", { value: p.code, label: `${p.name} (${p.field})`, text: `${p.name} (${p.field})` })));
+  } catch (_) {
+    // The form still works with a typed code; the list only helps to find it.
+  }
+}
+
+function procedureCode() {
+  // The datalist puts the code in the box; a pasted "1.000894 — Đăng ký kết hôn" keeps its code.
+  return $("procedure-code").value.trim().split(/\s+/)[0] || "";
+}
+
+function proposalRow(code, proposal) {
+  const card = proposal.card;
+  const parts = [card.doc_type_label, card.owner_name || "(chưa rõ chủ giấy tờ)"];
+  if (card.document_number) parts.push(`số ${card.document_number}`);
+  if (card.issue_date) parts.push(`cấp ngày ${viDate(card.issue_date)}`);
+  if (card.valid_until) parts.push(`hiệu lực đến ${viDate(card.valid_until)}`);
+  if (!proposal.owner_is_applicant) parts.push("người nộp có tên trong giấy tờ");
+  const row = el("div", { class: "proposal", "data-proposal-id": String(proposal.proposal_id),
+    "data-result-id": String(card.id) },
+    el("a", { href: card.original_url, target: "_blank", rel: "noopener", class: "what", text: parts.join(" · ") }),
+    el("span", { class: `status${proposal.state === "accepted" ? " reused" : ""}`, text: proposal.state_label }));
+  if (proposal.state === "shown") {
+    const accept = el("button", { type: "button", class: "accept-button", text: "Dùng lại" });
+    const decline = el("button", { type: "button", class: "link decline-button", text: "Không dùng" });
+    accept.addEventListener("click", () => decideProposal(code, proposal, "accept"));
+    decline.addEventListener("click", () => decideProposal(code, proposal, "decline"));
+    row.append(accept, decline);
+  }
+  return row;
+}
+
+function offerItem(code, offer) {
+  const head = el("div", { class: "offer-head" },
+    el("strong", { text: offer.name }),
+    offer.mandatory ? null : el("span", { class: "hint", text: "không bắt buộc" }),
+    offer.rule ? el("span", { class: "hint", text: offer.rule }) : null);
+  if (offer.to_scan) {
+    const why = offer.doc_type_labels.length
+      ? "Chưa có kết quả số hóa dùng lại được — nhận giấy tờ và số hóa"
+      : "Nhận giấy tờ và số hóa";
+    return el("li", { class: "offer to-scan" }, head, el("span", { class: "hint", text: why }));
+  }
+  return el("li", { class: "offer" }, head, ...offer.proposals.map((p) => proposalRow(code, p)));
+}
+
+async function decideProposal(code, proposal, action) {
+  try {
+    const answer = await api("POST",
+      `/api/dossiers/${encodeURIComponent(code)}/proposals/${proposal.proposal_id}/${action}`);
+    showDossier(answer.dossier);
+    const decided = { ...proposal, state: answer.state,
+      state_label: answer.state === "accepted" ? "Đã dùng lại" : "Không dùng" };
+    document.querySelector(`.proposal[data-proposal-id='${proposal.proposal_id}']`)
+      .replaceWith(proposalRow(code, decided));
+    say("dossier-message", answer.state === "accepted"
+      ? `Đã dùng lại ${proposal.card.doc_type_label} cho hồ sơ ${code}.`
+      : "Đã ghi nhận: không dùng kết quả này.");
+  } catch (error) {
+    say("dossier-message", error.message, true);
+  }
+}
+
 async function receiveDossier(event) {
   event.preventDefault();
   const body = {
     dossier_code: $("dossier-code").value.trim(),
-    procedure_code: $("procedure-code").value.trim(),
+    procedure_code: procedureCode(),
     channel: Number($("channel").value),
     applicant_id_number: $("applicant-id").value.trim() || null,
   };
@@ -253,11 +323,16 @@ async function receiveDossier(event) {
   try {
     const answer = await api("POST", "/api/dossiers", body);
     showDossier(answer.dossier);
-    const offered = answer.proposals.length;
+    $("procedure-name").textContent = answer.procedure
+      ? `Thủ tục: ${answer.procedure.name} (${answer.procedure.code}) · danh mục phiên bản ${answer.procedure.catalogue_version}`
+      : "";
+    $("offers").replaceChildren(...answer.components.map((offer) => offerItem(body.dossier_code, offer)));
     say("dossier-message", (answer.created ? "Đã tiếp nhận hồ sơ. " : "Hồ sơ đã được tiếp nhận trước đó. ")
-      + (body.applicant_id_number ? `Có ${offered} kết quả số hóa của người nộp có thể dùng lại.` : ""));
-    $("results").replaceChildren(...answer.proposals.map(resultCard));
-    say("search-message", offered ? "Đề xuất tái sử dụng cho người nộp hồ sơ:" : "");
+      + answer.message);
+    if (!answer.procedure) {  // not in the catalogue: the applicant's results, unmatched
+      $("results").replaceChildren(...answer.proposals.map(resultCard));
+      say("search-message", answer.proposals.length ? "Kết quả số hóa của người nộp hồ sơ:" : "");
+    }
   } catch (error) {
     say("dossier-message", error.message, true);
   }
@@ -268,7 +343,7 @@ async function attachResult(card) {
     result_id: card.id,
     dossier_code: $("dossier-code").value.trim(),
     component: $("component").value.trim(),
-    procedure_code: $("procedure-code").value.trim(),
+    procedure_code: procedureCode(),
   };
   if (!body.dossier_code || !body.component) {
     say("dossier-message", "Nhập mã hồ sơ và tên thành phần hồ sơ trước khi gắn kết quả.", true);
