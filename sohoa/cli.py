@@ -28,6 +28,7 @@ from sohoa.commands.serve import serve as serve_command
 from sohoa.commands.service_accounts import service_account_app
 from sohoa.commands.users import user_app
 from sohoa.commands.watch import watch_command
+from sohoa.commands.webhooks import webhook_app
 from sohoa.errors import EXIT_TEMPORARY
 from sohoa.presenters import extraction_json, fields_table
 
@@ -156,6 +157,7 @@ app.command("search")(search_command)
 app.command("attach")(attach_command)
 app.command("serve")(serve_command)
 app.add_typer(user_app, name="user")
+app.add_typer(webhook_app, name="webhook")
 app.add_typer(catalogue_app, name="catalogue")
 app.add_typer(dossiers_app, name="dossiers")
 app.add_typer(service_account_app, name="service-account")

@@ -24,6 +24,7 @@ from storage.index.scan_lifecycle import move as move_scan
 from storage.index.scan_lifecycle import result_row, satisfy_components
 from storage.index.scans import get_scan
 from storage.index.tables import Dossier, DossierComponent
+from storage.index.webhooks import emit_result_filed
 from workers.produce import Produced, produce_version
 from workers.services import Services
 
@@ -85,6 +86,7 @@ def _commit(scan_id: int, produced: Produced, services: Services) -> JobOutcome:
                 row.field = dossier.field
         save_version(session, row)
         satisfy_components(session, components, row.id)
+        emit_result_filed(session, row)  # webhooks: stored with the result, sent after commit
         scan.current_version = version
         scan.page_count = result.source.page_count
         state = ScanState.NEEDS_REVIEW if extraction.needs_review else ScanState.DONE

@@ -23,6 +23,7 @@ from workers.jobs import process_scan, scan_services
 from workers.log_context import job_context
 from workers.services import Services
 from workers.split import split_stored_batch
+from workers.webhook_delivery import INLINE_PASS_SECONDS, deliver_quietly
 
 PROCESS_SCAN = "workers.queues.run_scan_job"
 # A job in one of these states will run (again) without our help.
@@ -49,7 +50,11 @@ class InlineQueue:
         self.services = services
 
     def enqueue_scan(self, scan_id: int) -> JobOutcome | None:
-        return take_scan(scan_id, self.services, self)
+        outcome = take_scan(scan_id, self.services, self)
+        # No worker here: the events the job stored (digitized, received…) go out now, and
+        # earlier failed deliveries that are due get their retry.
+        deliver_quietly(self.services.index, max_seconds=INLINE_PASS_SECONDS)
+        return outcome
 
 
 def take_scan(scan_id: int, services: Services, queue: JobQueue) -> JobOutcome:

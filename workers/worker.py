@@ -28,6 +28,7 @@ from workers.jobs import bind_services
 from workers.queue_admin import release_dead_schedulers, release_dead_workers_jobs
 from workers.queues import RqQueue
 from workers.services import Services
+from workers.webhook_delivery import WORKER_PASS_SECONDS, deliver_quietly
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,8 @@ class SohoaWorker(Worker):
                 log.warning(
                     "bộ lập lịch đã chết, tiếp quản / dead scheduler replaced: %s", ", ".join(freed)
                 )
+        if self.sohoa_services is not None:  # the webhook outbox, every maintenance interval
+            deliver_quietly(self.sohoa_services.index, max_seconds=WORKER_PASS_SECONDS)
         super().run_maintenance_tasks()
 
 

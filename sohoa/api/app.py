@@ -24,6 +24,7 @@ from sohoa.api import (
     routes_review,
     routes_search,
     routes_service_accounts,
+    routes_webhooks,
 )
 from sohoa.api.deps import ApiContext
 from sohoa.api.http_errors import install_error_handlers
@@ -107,6 +108,7 @@ def create_app(
         routes_reports,
         routes_service_accounts,
         routes_catalogue,
+        routes_webhooks,
     ):
         app.include_router(module.router)
     mount_page(app)

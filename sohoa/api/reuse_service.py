@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from schemas.dossiers import DossierContext, parse_dossier_code
 from schemas.errors import NotFound, ReuseNotAllowed
 from schemas.vietnamese import mask_id_number
+from schemas.webhooks import WebhookEvent
 from sohoa.api.errors import Forbidden, InvalidRequest
 from sohoa.api.requests import (
     AttachRequest,
@@ -36,6 +37,7 @@ from storage.index.search import (
 )
 from storage.index.tables import Dossier, DossierComponent, Result, ReuseEvent
 from storage.index.users import Staff
+from storage.index.webhooks import emit, export_path
 
 log = logging.getLogger("sohoa.api.reuse")
 
@@ -48,6 +50,18 @@ def scope_of(staff: Staff) -> str | None:
 def _single_owner(rows: list[Result]) -> str | None:
     owners = {row.owner_id_number for row in rows if row.owner_id_number}
     return owners.pop() if len(owners) == 1 else None
+
+
+def _reused(event: ReuseEvent, result: Result) -> dict[str, object]:
+    """The ``result.reused`` payload: which result satisfied which component (no personal data)."""
+    return {
+        "result_id": result.id,
+        "doc_type": result.doc_type,
+        "result_unit_code": result.unit_code,
+        "dossier_code": event.dossier_code,
+        "component_id": event.component_id,
+        "export_path": export_path(result.id),
+    }
 
 
 class ReuseDesk:
@@ -158,6 +172,7 @@ class ReuseDesk:
                 dossier = session.scalars(
                     select(Dossier).where(Dossier.code == request.dossier_code)
                 ).one()
+                emit(session, WebhookEvent.RESULT_REUSED, dossier.unit_code, _reused(event, result))
                 view = self.view_of(session, dossier)
         except (ReuseNotAllowed, Forbidden) as refused:
             self._audit_refusal(staff, request, owner, refused)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from schemas.errors import NotFound
 from schemas.records import ScanState
+from schemas.webhooks import WebhookEvent
 from sohoa.api.errors import Forbidden, StaleVersion
 from sohoa.api.requests import CorrectionRequest
 from sohoa.api.views import ReviewItem, review_item
@@ -25,6 +26,7 @@ from storage.index.results import next_version, save_version
 from storage.index.scan_lifecycle import move as move_scan
 from storage.index.tables import Result, Scan
 from storage.index.users import Staff
+from storage.index.webhooks import emit, result_data
 
 log = logging.getLogger("sohoa.api.review")
 
@@ -95,6 +97,9 @@ class ReviewDesk:
                 scan.current_version = new.version
                 if scan.state == ScanState.NEEDS_REVIEW.value:
                     move_scan(session, scan, ScanState.DONE)
+            changed = sorted(request.fields)  # the fields' names only, never their values
+            reviewed = {**result_data(new), "previous_result_id": old.id, "corrected": changed}
+            emit(session, WebhookEvent.RESULT_REVIEWED, new.unit_code, reviewed)
             write_audit(
                 session,
                 secret=self.secret,

@@ -26,6 +26,7 @@ def serve(
 
     from sohoa.api.app import create_app
     from sohoa.api.logmask import install_id_masking
+    from workers.webhook_delivery import WebhookSender
 
     settings = load_settings(data_dir)
     bind = host or settings.api.host
@@ -58,4 +59,11 @@ def serve(
     )
     server = uvicorn.Server(config)
     install_id_masking()  # after uvicorn configured its loggers
-    server.run()
+    # Webhooks: the API's own events go out from here, and with no worker (embedded mode) this
+    # thread is also what retries failed deliveries on time.
+    sender = WebhookSender(app.state.sohoa.index)
+    sender.start()
+    try:
+        server.run()
+    finally:
+        sender.stop()

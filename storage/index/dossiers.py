@@ -6,8 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.dossiers import ComponentStatus, DossierContext, parse_dossier_code
+from schemas.webhooks import WebhookEvent
 from storage.index.events import record_received
 from storage.index.tables import Dossier, DossierComponent
+from storage.index.webhooks import dossier_data, emit
 
 
 def ensure_dossier(session: Session, context: DossierContext) -> Dossier:
@@ -25,6 +27,7 @@ def ensure_dossier(session: Session, context: DossierContext) -> Dossier:
         session.add(dossier)
         session.flush()
         record_received(session, dossier)
+        emit(session, WebhookEvent.DOSSIER_RECEIVED, dossier.unit_code, dossier_data(dossier))
     else:
         if context.procedure_code and not dossier.procedure_code:
             dossier.procedure_code = context.procedure_code

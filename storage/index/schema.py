@@ -12,6 +12,7 @@ from storage.index import (
     service_accounts,
     tables,
     users,
+    webhooks,
 )
 from storage.index.tables import Base
 
@@ -26,6 +27,7 @@ TABLE_MODULES = (
     catalogue,
     proposals,
     service_accounts,
+    webhooks,
 )
 
 __all__ = ["TABLE_MODULES", "Base"]
