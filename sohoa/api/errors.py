@@ -47,3 +47,11 @@ class NotRetryable(SohoaError):
     message_en = (
         "Only a file that failed on a system error can be run again; rescan a quarantined one."
     )
+
+
+class UploadTooLarge(SohoaError):
+    """An upload beyond the intake's size limit: refused while it streams in, never stored."""
+
+    code = "upload_too_large"
+    message_vi = "Tệp tải lên quá lớn so với giới hạn cho phép."
+    message_en = "The uploaded file is larger than allowed."

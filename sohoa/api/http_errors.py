@@ -20,6 +20,7 @@ from sohoa.api.errors import (
     NotRetryable,
     StaleVersion,
     TooManyAttempts,
+    UploadTooLarge,
 )
 from sohoa.api.labels import field_label
 
@@ -32,6 +33,7 @@ _STATUS: tuple[tuple[type[SohoaError], int], ...] = (
     (NotRetryable, 409),
     (InvalidRequest, 422),
     (InputRejected, 422),
+    (UploadTooLarge, 413),
     (TooManyAttempts, 429),
     (TransientError, 503),
 )

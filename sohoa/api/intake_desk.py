@@ -20,7 +20,7 @@ from sohoa.api.labels import SCAN_STATE_LABELS_VI
 from storage.index.audit import AuditAction, mask_ids_in, write_audit
 from storage.index.db import Index
 from storage.index.scan_lifecycle import move
-from storage.index.tables import DossierComponent, Result, Scan
+from storage.index.tables import Dossier, DossierComponent, Result, Scan
 from storage.index.users import Staff
 
 MAX_PAGE = 200
@@ -38,6 +38,8 @@ class ScanView(BaseModel):
     updated_at: datetime | None
     unit_code: str
     components: list[str]
+    dossier_codes: list[str]
+    """The dossiers the scan was taken in for (a duplicate can serve several)."""
     result_id: int | None
     can_retry: bool
 
@@ -48,7 +50,9 @@ class ScanPage(BaseModel):
     scans: list[ScanView]
 
 
-def _view(scan: Scan, components: list[str], result_id: int | None) -> ScanView:
+def _view(
+    scan: Scan, components: list[str], result_id: int | None, dossiers: list[str] | None = None
+) -> ScanView:
     state = ScanState(scan.state)
     return ScanView(
         id=scan.id,
@@ -62,6 +66,7 @@ def _view(scan: Scan, components: list[str], result_id: int | None) -> ScanView:
         updated_at=scan.updated_at,
         unit_code=scan.unit_code,
         components=components,
+        dossier_codes=dossiers or [],
         result_id=result_id,
         can_retry=state is ScanState.FAILED,
     )
@@ -87,12 +92,16 @@ class IntakeDesk:
             ).all()
             ids = [row.id for row in rows]
             names: dict[int, list[str]] = {}
-            for scan_id, name in session.execute(
-                select(DossierComponent.scan_id, DossierComponent.name).where(
-                    DossierComponent.scan_id.in_(ids)
-                )
+            dossiers: dict[int, list[str]] = {}
+            for scan_id, name, code in session.execute(
+                select(DossierComponent.scan_id, DossierComponent.name, Dossier.code)
+                .join(Dossier, Dossier.id == DossierComponent.dossier_id)
+                .where(DossierComponent.scan_id.in_(ids))
+                .order_by(DossierComponent.id)
             ):
                 names.setdefault(scan_id or 0, []).append(name)
+                if code not in dossiers.setdefault(scan_id or 0, []):
+                    dossiers[scan_id or 0].append(code)
             results = dict(
                 session.execute(
                     select(Result.scan_id, Result.id).where(
@@ -100,7 +109,10 @@ class IntakeDesk:
                     )
                 ).all()
             )
-            views = [_view(row, names.get(row.id, []), results.get(row.id)) for row in rows]
+            views = [
+                _view(row, names.get(row.id, []), results.get(row.id), dossiers.get(row.id))
+                for row in rows
+            ]
         return ScanPage(total=total, offset=offset, scans=views)
 
     def retry(self, staff: Staff, scan_id: int) -> ScanView:

@@ -131,6 +131,19 @@ REQUEST_LABELS_VI: dict[str, str] = {
     "to": "Đến ngày",
     "by": "Nhóm theo",
     "format": "Định dạng",
+    "offset": "Vị trí bắt đầu",
+    "filename": "Tên tệp",
+    "kind": "Loại số hóa",
+    "state": "Trạng thái",
+    "action": "Thao tác",
+    "channel": "Hình thức nộp",
+    "field": "Lĩnh vực",
+    "applicant_id_number": "Số định danh người nộp",
+    "applicant_name": "Họ tên người nộp",
+    "applicant_date_of_birth": "Ngày sinh người nộp",
+    "id_number": "Số định danh",
+    "document_number": "Số ký hiệu",
+    "date_of_birth": "Ngày sinh",
 }
 """What the API's own request fields are called on the staff page (errors never show code names)."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -30,16 +31,26 @@ from storage.index.audit import AuditAction, write_audit
 from storage.index.db import Index
 from storage.index.reuse import attach_result, detach_result
 from storage.index.search import (
+    MAX_RESULTS,
     is_visible,
-    search_by_document_number,
-    search_by_id_number,
-    search_by_name_and_birth,
+    page_by_document_number,
+    page_by_id_number,
+    page_by_name_and_birth,
 )
 from storage.index.tables import Dossier, DossierComponent, Result, ReuseEvent
 from storage.index.users import Staff
 from storage.index.webhooks import emit, export_path
 
 log = logging.getLogger("sohoa.api.reuse")
+
+
+@dataclass(frozen=True)
+class CardPage:
+    """One page of search hits as cards, and how many matched in all."""
+
+    total: int
+    offset: int
+    cards: list[ResultCard]
 
 
 def scope_of(staff: Staff) -> str | None:
@@ -75,21 +86,32 @@ class ReuseDesk:
     # --- search -----------------------------------------------------------------------------
 
     def search(self, staff: Staff, request: SearchRequest) -> list[ResultCard]:
-        """Current results matching the request that ``staff`` may see; audited."""
+        """Current results matching the request that ``staff`` may see (first page); audited."""
+        return self.search_page(staff, request).cards
+
+    def search_page(
+        self, staff: Staff, request: SearchRequest, offset: int = 0, limit: int = MAX_RESULTS
+    ) -> CardPage:
+        """One page of the matches ``staff`` may see, with their total; every page is audited
+        (each is an access to citizens' data)."""
         unit = scope_of(staff)
+        window = {"offset": offset, "limit": limit}
         with self.index.session() as session:
             citizen: str | None
             if isinstance(request, IdNumberSearch):
-                rows = search_by_id_number(session, request.id_number, unit)
+                found = page_by_id_number(session, request.id_number, unit, **window)
                 query, citizen = f"id_number={request.id_number}", request.id_number
                 shown = f"id_number={mask_id_number(request.id_number)}"
             elif isinstance(request, NameSearch):
-                rows = search_by_name_and_birth(session, request.name, request.date_of_birth, unit)
+                found = page_by_name_and_birth(
+                    session, request.name, request.date_of_birth, unit, **window
+                )
                 query = f"name={request.name} date_of_birth={request.date_of_birth.isoformat()}"
-                citizen, shown = _single_owner(rows), "name+date_of_birth"
+                citizen, shown = _single_owner(found.rows), "name+date_of_birth"
             else:
-                rows = search_by_document_number(session, request.document_number, unit)
-                query, citizen = f"document_number={request.document_number}", _single_owner(rows)
+                found = page_by_document_number(session, request.document_number, unit, **window)
+                query = f"document_number={request.document_number}"
+                citizen = _single_owner(found.rows)
                 shown = "document_number"
             write_audit(
                 session,
@@ -98,12 +120,18 @@ class ReuseDesk:
                 action=AuditAction.SEARCH,
                 query=query,
                 citizen_id=citizen,
-                detail=f"{len(rows)} kết quả",
+                detail=f"{found.total} kết quả" + (f", từ thứ {offset + 1}" if offset else ""),
             )
             today = self.today()
-            cards = [result_card(row, today) for row in rows]
-        log.info("tra cứu / search %s by %s: %d result(s)", shown, staff.username, len(cards))
-        return cards
+            cards = [result_card(row, today) for row in found.rows]
+        log.info(
+            "tra cứu / search %s by %s: %d of %d result(s)",
+            shown,
+            staff.username,
+            len(cards),
+            found.total,
+        )
+        return CardPage(total=found.total, offset=offset, cards=cards)
 
     # --- dossiers ---------------------------------------------------------------------------
 

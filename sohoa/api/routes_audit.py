@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, field_validator
 
 from sohoa.api.deps import AuditReader, Context
+from sohoa.api.paging import TOTAL_HEADER, TOTAL_HEADER_DOC
 from sohoa.api.requests import clean_id_number
 from sohoa.api.views import AuditView, audit_view
-from storage.index.audit import citizen_hash, read_audit
+from storage.index.audit import citizen_hash, count_audit, read_audit
 from storage.index.users import Staff
 
 router = APIRouter(prefix="/api/audit", tags=["nhật ký / audit"])
@@ -33,25 +34,26 @@ def _unit(reader: Staff) -> str | None:
     return None if reader.sees_all_units else reader.unit_code
 
 
-@router.get("", response_model=list[AuditView], responses=_ERRORS)
+@router.get(
+    "",
+    response_model=list[AuditView],
+    responses={**_ERRORS, 200: {"headers": {TOTAL_HEADER: TOTAL_HEADER_DOC}}},
+)
 def audit_log(
     context: Context,
     reader: AuditReader,
+    response: Response,
     username: str | None = None,
     action: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[AuditView]:
-    """Newest first; filter by staff username or action (search, attach, detach…)."""
+    """Newest first; filter by staff username or action (search, attach, detach…). One page;
+    the total over all pages is in ``X-Total-Count``."""
+    filters = {"unit_code": _unit(reader), "username": username, "action": action}
     with context.index.session() as session:
-        entries = read_audit(
-            session,
-            unit_code=_unit(reader),
-            username=username,
-            action=action,
-            limit=limit,
-            offset=offset,
-        )
+        entries = read_audit(session, **filters, limit=limit, offset=offset)
+        response.headers[TOTAL_HEADER] = str(count_audit(session, **filters))
     return [audit_view(entry) for entry in entries]
 
 
