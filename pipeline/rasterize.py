@@ -110,3 +110,28 @@ def iter_pages(
                 yield PageImage(page_number=index + 1, pixels=pixels, dpi=dpi, stages=records)
             except (OSError, ValueError, EOFError) as exc:
                 yield PageFailed(f"trang {index + 1}: {str(exc)[:200]}")
+
+
+def page_at(
+    path: Path, source: SourceFile, number: int, ocr: OcrSettings, limits: LimitSettings
+) -> PageImage:
+    """Only page ``number``, grey, as ``iter_pages`` would yield it, without rendering the pages
+    before it: the staff viewer asks for one page whose cleaned image was never stored."""
+    if not 1 <= number <= source.page_count:
+        raise PageFailed(f"trang {number} / {source.page_count}")
+    if source.media_type is MediaType.PDF:
+        info = poppler.pdf_info(path, poppler_path=ocr.poppler_path)
+        dpi = pdf_page_dpi(info.size_of(number), ocr.dpi, limits.max_pixels_per_page)
+        pixels = poppler.render_page_pixels(
+            path, number, dpi=dpi, poppler_path=ocr.poppler_path, timeout=ocr.page_timeout_seconds
+        )
+        return PageImage(page_number=number, pixels=pixels, dpi=dpi)
+    with Image.open(path) as image:
+        dpi = _claimed_dpi(image, ocr.dpi)
+        try:
+            image.seek(number - 1)
+            frame = ImageOps.exif_transpose(image) if number == 1 else image
+            pixels, records = _to_gray(frame)
+        except (OSError, ValueError, EOFError) as exc:
+            raise PageFailed(f"trang {number}: {str(exc)[:200]}") from exc
+    return PageImage(page_number=number, pixels=pixels, dpi=dpi, stages=records)

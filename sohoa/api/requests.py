@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, field_validator
 from schemas.dossiers import parse_dossier_code
 from schemas.fields import DocType
 from schemas.vietnamese import normalize_name
+from sohoa.api.labels import field_label
 
 ID_NUMBER_MESSAGE = "Số định danh cá nhân phải gồm đúng 12 chữ số (hoặc 9 chữ số nếu là CMND cũ)."
 DATE_MESSAGE = "Ngày phải có dạng YYYY-MM-DD hoặc DD/MM/YYYY và là ngày có thật."
@@ -161,8 +162,15 @@ class CorrectionRequest(BaseModel):
             try:
                 cleaned[name] = _check_field_value(name, raw)
             except ValueError as exc:
-                raise ValueError(f"Trường {name}: {exc}") from exc
+                raise ValueError(f"{field_label(name)}: {exc}") from exc
         return cleaned
+
+
+class ConfirmRequest(BaseModel):
+    """Xác nhận kết quả đúng như máy đọc (no field changed) → phiên bản mới, hết cần rà soát."""
+
+    version: int = Field(gt=0, description="The version that was checked")
+    note: str = Field(default="", max_length=500)
 
 
 class ReceptionRequest(BaseModel):

@@ -6,6 +6,7 @@ so the API streams the file itself. Opening an original is audited like a search
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter
@@ -13,11 +14,12 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from schemas.errors import NotFound
 from sohoa.api.deps import Context, CurrentStaff
+from sohoa.api.document_pages import DocumentPages, document_pages, page_image
 from sohoa.api.result_export import ResultExport, export_result
 from sohoa.api.reuse_service import scope_of
 from sohoa.api.thumbnails import thumbnail
 from storage import keys
-from storage.index.audit import AuditAction, write_audit
+from storage.index.audit import OPENING_WINDOW, AuditAction, viewed_recently, write_audit
 from storage.index.search import is_visible
 from storage.index.tables import Result, Scan
 from storage.index.users import Staff
@@ -119,3 +121,47 @@ def result_thumbnail(result_id: int, context: Context, staff: CurrentStaff) -> R
     data = thumbnail(context.store, result.derived_prefix)
     headers = {"Cache-Control": "private, no-store"}  # a citizen's page, even small
     return Response(data, media_type="image/jpeg", headers=headers)
+
+
+@router.get("/{result_id}/pages", response_model=DocumentPages, responses=_ERRORS)
+def pages(result_id: int, context: Context, staff: CurrentStaff) -> DocumentPages:
+    """Open the viewer: every page's image URL and OCR text, the fields with their page and box
+    in that page image's pixels (audited once here, as opening the document)."""
+    result, scan = _visible_result(context, staff, result_id)
+    view = document_pages(context.store, context.settings, result, scan)
+    _audit_view(context, staff, result, AuditAction.VIEW_DOCUMENT)
+    return view
+
+
+@router.get(
+    "/{result_id}/pages/{number}",
+    responses={
+        **_ERRORS,
+        200: {"content": {"image/png": {}, "image/jpeg": {}}, "description": "Ảnh trang"},
+    },
+    response_class=Response,
+)
+def page(result_id: int, number: int, context: Context, staff: CurrentStaff) -> Response:
+    """One page as an image: the cleaned page the OCR read, or rendered from the original.
+
+    Not audited page by page: the opening (``/pages``) is. An image fetched with no opening by
+    the same user within ``OPENING_WINDOW`` is audited as an opening itself, so no page of a
+    citizen's paper can be looked at unrecorded.
+    """
+    result, scan = _visible_result(context, staff, result_id)
+    data, media_type = page_image(context.store, context.settings, result, scan, number)
+    query = f"result={result.id}"
+    with context.index.session() as session:
+        opened = viewed_recently(
+            session,
+            username=staff.username,
+            action=AuditAction.VIEW_DOCUMENT,
+            query=query,
+            within=OPENING_WINDOW,
+        )
+    if not opened:
+        _audit_view(context, staff, result, AuditAction.VIEW_DOCUMENT)
+    headers = {"Cache-Control": "private, no-store"}  # a citizen's paper
+    if isinstance(data, Path):
+        return FileResponse(data, media_type=media_type, headers=headers)
+    return Response(data, media_type=media_type, headers=headers)

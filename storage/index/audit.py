@@ -11,9 +11,9 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from schemas.vietnamese import mask_id_number
@@ -36,8 +36,12 @@ class AuditAction:
     VIEW_SEARCHABLE_PDF = "view_searchable_pdf"
     EXPORT = "export"  # the whole record handed out (API export)
     VIEW_REFUSED = "view_refused"  # another unit's result: not shown, but recorded
+    VIEW_DOCUMENT = "view_document"  # the viewer opened: every page, fields and OCR text
     REVIEW = "review_correction"
+    REVIEW_CONFIRM = "review_confirm"  # read right: confirmed as it is, no field changed
     RETRY_SCAN = "retry_scan"
+    UPLOAD = "upload"  # a scan sent from the staff page (no scanner folder at that counter)
+    UPLOAD_REFUSED = "upload_refused"  # for another unit's dossier: not stored, but recorded
     RECEPTION = "reception"  # a dossier received; the applicant's reusable results offered
     PROPOSAL_DECLINED = "proposal_declined"  # staff did not take an offered earlier result
     CATALOGUE_IMPORT = "catalogue_import"
@@ -99,18 +103,10 @@ def write_audit(
     return record
 
 
-def read_audit(
-    session: Session,
-    *,
-    unit_code: str | None = None,
-    username: str | None = None,
-    action: str | None = None,
-    citizen: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[AuditEntry]:
-    """Newest first; ``unit_code`` limits to that unit's staff, ``citizen`` is a keyed hash."""
-    query = select(AuditRecord).order_by(AuditRecord.id.desc())
+def _audit_query(
+    unit_code: str | None, username: str | None, action: str | None, citizen: str | None
+) -> Select[AuditRecord]:
+    query = select(AuditRecord)
     if unit_code is not None:
         unit_staff = select(StaffUser.username).where(StaffUser.unit_code == unit_code)
         query = query.where(
@@ -125,6 +121,54 @@ def read_audit(
         query = query.where(AuditRecord.action == action)
     if citizen:
         query = query.where(AuditRecord.citizen_hash == citizen)
+    return query
+
+
+def count_audit(
+    session: Session,
+    *,
+    unit_code: str | None = None,
+    username: str | None = None,
+    action: str | None = None,
+    citizen: str | None = None,
+) -> int:
+    """How many records ``read_audit`` pages through with the same filters (its total)."""
+    query = _audit_query(unit_code, username, action, citizen)
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+OPENING_WINDOW = timedelta(minutes=30)
+"""How long after a document was opened (audited) its page images and history still belong to
+that opening rather than making one of their own."""
+
+
+def viewed_recently(
+    session: Session, *, username: str, action: str, query: str, within: timedelta
+) -> bool:
+    """Whether ``username`` has a record of ``action`` on ``query`` in the last ``within``: the
+    page images and history of a document opened a moment ago belong to that one opening."""
+    since = datetime.now() - within
+    found = select(AuditRecord.id).where(
+        AuditRecord.username == username,
+        AuditRecord.action == action,
+        AuditRecord.query == mask_ids_in(query)[:2000],
+        AuditRecord.at >= since,
+    )
+    return session.scalars(found.limit(1)).first() is not None
+
+
+def read_audit(
+    session: Session,
+    *,
+    unit_code: str | None = None,
+    username: str | None = None,
+    action: str | None = None,
+    citizen: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[AuditEntry]:
+    """Newest first; ``unit_code`` limits to that unit's staff, ``citizen`` is a keyed hash."""
+    query = _audit_query(unit_code, username, action, citizen).order_by(AuditRecord.id.desc())
     rows = session.scalars(query.limit(limit).offset(offset))
     return [
         AuditEntry(

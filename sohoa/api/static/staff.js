@@ -33,6 +33,11 @@ function viDateTime(iso) {
 }
 
 async function api(method, path, body) {
+  return (await apiResponse(method, path, body)).data;
+}
+
+// The answer and its response: list endpoints give their total in a header (X-Total-Count).
+async function apiResponse(method, path, body) {
   const options = {
     method,
     credentials: "same-origin",
@@ -54,7 +59,19 @@ async function api(method, path, body) {
     error.status = response.status;
     throw error;
   }
-  return data;
+  return { data, response };
+}
+
+// Units and procedures by name (the catalogue in use); the code when the catalogue has none.
+const names = { units: {}, procedures: {} };
+
+function unitName(code) {
+  return (code && names.units[code]) || code || "?";
+}
+
+function procedureName(code) {
+  const name = code && names.procedures[code];
+  return name ? `${name} (${code})` : code;
 }
 
 function say(id, text, isError) {
@@ -77,11 +94,18 @@ function showWorkspace(user) {
   $("login-panel").hidden = true;
   $("workspace").hidden = false;
   $("user-box").hidden = false;
-  const roles = { staff: "cán bộ", supervisor: "lãnh đạo", admin: "quản trị" };
-  $("user-name").textContent =
-    `${user.username} (${roles[user.role] || user.role}${user.unit_code ? ", " + user.unit_code : ""})`;
+  showUserName();
   $("audit-tab-button").hidden = !["supervisor", "admin"].includes(user.role);
   loadCatalogue();
+}
+
+function showUserName() {
+  const user = state.user;
+  if (!user) return;
+  const roles = { staff: "cán bộ", supervisor: "lãnh đạo", admin: "quản trị" };
+  $("user-name").textContent =
+    `${user.username} (${roles[user.role] || user.role}${user.unit_code ? ", " + unitName(user.unit_code) : ""})`;
+  $("user-name").title = user.unit_code || "";
 }
 
 async function login(event) {
@@ -136,14 +160,38 @@ function searchRequest() {
   return { document_number: $("q-doc").value };
 }
 
+const SEARCH_PAGE = 20;
+
 async function search(event) {
   event.preventDefault();
-  say("search-message", "Đang tra cứu…");
   $("results").replaceChildren();
+  $("search-more").hidden = true;
   try {
-    const data = await api("POST", `/api/search/${state.mode}`, searchRequest());
-    say("search-message", data.count ? `Tìm thấy ${data.count} kết quả.` : "Không tìm thấy kết quả nào.");
-    $("results").replaceChildren(...data.results.map(resultCard));
+    state.search = { mode: state.mode, body: searchRequest(), shown: 0, total: 0 };
+  } catch (error) {
+    say("search-message", error.message, true);
+    return;
+  }
+  await searchMore();
+}
+
+// The next page of the same search ("Xem thêm"): each page is audited as the search it is.
+async function searchMore() {
+  const current = state.search;
+  if (!current) return;
+  say("search-message", "Đang tra cứu…");
+  $("search-more").hidden = true;
+  try {
+    const path = `/api/search/${current.mode}?offset=${current.shown}&limit=${SEARCH_PAGE}`;
+    const data = await api("POST", path, current.body);
+    $("results").append(...data.results.map(resultCard));
+    current.shown += data.count;
+    current.total = data.total;
+    const more = current.shown < current.total;
+    say("search-message", !current.total ? "Không tìm thấy kết quả nào."
+      : more ? `Tìm thấy ${current.total} kết quả, đang hiển thị ${current.shown}.`
+        : `Tìm thấy ${current.total} kết quả.`);
+    $("search-more").hidden = !more;
   } catch (error) {
     say("search-message", error.message, true);
   }
@@ -153,7 +201,10 @@ function thumbnail(card) {
   const img = el("img", { class: "thumb", alt: `Ảnh thu nhỏ ${card.doc_type_label}`, loading: "lazy" });
   img.addEventListener("error", () => img.replaceWith(el("div", { class: "thumb-missing", text: "Chưa có ảnh thu nhỏ" })));
   img.src = card.thumbnail_url;
-  return img;
+  // The thumbnail opens the viewer (viewer.js): every page, the fields, the OCR text.
+  const open = el("button", { type: "button", class: "thumb-button", title: "Xem tài liệu: mọi trang, các trường, văn bản nhận dạng" }, img);
+  open.addEventListener("click", () => window.SohoaViewer.open(card.id));
+  return open;
 }
 
 function fieldList(fields) {
@@ -195,7 +246,7 @@ function resultCard(card) {
         badges),
       fieldList(basics.concat(extra)),
       disagreementList(card),
-      el("p", { class: "hint", text: `Số hóa ngày ${viDateTime(card.digitized_at)} · đơn vị ${card.unit_code || "?"} · phiên bản ${card.version}` }),
+      el("p", { class: "hint", text: `Số hóa ngày ${viDateTime(card.digitized_at)} · đơn vị ${unitName(card.unit_code)} · phiên bản ${card.version}` }),
       el("div", { class: "card-actions" },
         el("a", { href: card.original_url, target: "_blank", rel: "noopener", text: "Xem bản gốc" }),
         attach,
@@ -205,6 +256,10 @@ function resultCard(card) {
 // --- dossier -------------------------------------------------------------------------------
 
 function showDossier(dossier) {
+  const about = [`Hồ sơ ${dossier.code}`];
+  if (dossier.unit_code) about.push(`đơn vị ${unitName(dossier.unit_code)}`);
+  if (dossier.procedure_code) about.push(`thủ tục ${procedureName(dossier.procedure_code)}`);
+  $("dossier-info").textContent = about.join(" · ");
   $("reused-count").textContent = String(dossier.reused_count);
   $("components").replaceChildren(...dossier.components.map((c) => {
     const reused = c.status.startsWith("reused");
@@ -244,6 +299,9 @@ async function loadDossier(event) {
 async function loadCatalogue() {
   try {
     const catalogue = await api("GET", "/api/catalogue");
+    names.units = catalogue.units || {};
+    names.procedures = Object.fromEntries(catalogue.procedures.map((p) => [p.code, p.name]));
+    showUserName();
     $("procedures").replaceChildren(...catalogue.procedures.map((p) =>
       el("option", { value: p.code, label: `${p.name} (${p.field})`, text: `${p.name} (${p.field})` })));
   } catch (_) {
@@ -330,6 +388,8 @@ async function receiveDossier(event) {
     say("dossier-message", (answer.created ? "Đã tiếp nhận hồ sơ. " : "Hồ sơ đã được tiếp nhận trước đó. ")
       + answer.message);
     if (!answer.procedure) {  // not in the catalogue: the applicant's results, unmatched
+      state.search = null;
+      $("search-more").hidden = true;
       $("results").replaceChildren(...answer.proposals.map(resultCard));
       say("search-message", answer.proposals.length ? "Kết quả số hóa của người nộp hồ sơ:" : "");
     }
@@ -371,50 +431,17 @@ async function detachComponent(code, componentId) {
 
 // --- review --------------------------------------------------------------------------------
 
-function reviewItem(item) {
-  const inputs = item.fields.map((f) => el("label", {}, f.label, el("input", { name: f.name, value: f.value })));
-  const save = el("button", { type: "submit", text: "Lưu bản sửa" });
-  const form = el("form", { class: "review-item" },
-    el("div", { class: "card-head" },
-      el("span", { class: "doc-type", text: item.card.doc_type_label }),
-      el("span", { class: "owner", text: item.card.owner_name || "" }),
-      el("span", { class: "hint", text: `#${item.card.id} · phiên bản ${item.card.version}` })),
-    el("p", { class: "reason", text: (item.reason_texts || item.review_reasons).join("; ") }),
-    disagreementList(item.card),
-    el("div", { class: "row" }, inputs),
-    save);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const fields = {};
-    item.fields.forEach((f) => {
-      const value = form.elements[f.name].value;
-      if (value !== f.value) fields[f.name] = value;
-    });
-    if (!Object.keys(fields).length) fields[item.fields[0].name] = item.fields[0].value;
-    try {
-      const saved = await api("POST", `/api/review/${item.card.id}`, { version: item.card.version, fields });
-      await loadReview();
-      say("review-message", `Đã lưu phiên bản ${saved.card.version} của kết quả #${item.card.id}.`);
-    } catch (error) {
-      say("review-message", error.message, true);
-    }
-  });
-  return form;
-}
-
-async function loadReview() {
-  try {
-    const items = await api("GET", "/api/review");
-    $("review-list").replaceChildren(...items.map(reviewItem));
-    if (!items.length) say("review-message", "Không có kết quả nào cần rà soát.");
-  } catch (error) {
-    say("review-message", error.message, true);
-  }
+// The review desk lives in review.js (queue, viewer, the whole form of the document type).
+function loadReview() {
+  return window.SohoaReview.load();
 }
 
 // --- intake --------------------------------------------------------------------------------
 
 const INTAKE_PAGE = 50;
+const INTAKE_POLL_MS = 1500;
+const BUSY_STATES = new Set(["queued", "processing"]);
+const intake = { scans: [], poll: null, limits: null };
 
 function intakeRow(scan) {
   const retry = el("button", { type: "button", class: "secondary", text: "Chạy lại" });
@@ -429,26 +456,124 @@ function intakeRow(scan) {
     }
   });
   const reason = (scan.reason || "").split("\n")[0];
-  return el("tr", { "data-scan-id": String(scan.id) },
-    el("td", { text: viDateTime(scan.received_at) }), el("td", { text: scan.filename }),
-    el("td", { text: scan.components.join(", ") }), el("td", { text: scan.state_label }),
+  const dossiers = (scan.dossier_codes || []).join(", ");
+  return el("tr", { "data-scan-id": String(scan.id), "data-state": scan.state },
+    el("td", { class: "when", text: viDateTime(scan.received_at) }), el("td", { class: "filename", text: scan.filename }),
+    el("td", { text: scan.components.join(", ") }, dossiers ? el("div", { class: "hint", text: `hồ sơ ${dossiers}` }) : null),
+    el("td", { text: unitName(scan.unit_code), title: scan.unit_code || "" }),
+    el("td", { class: `state state-${scan.state}`, text: scan.state_label }),
     el("td", { class: "reason", text: reason }), el("td", {}, retry));
 }
 
-async function loadIntake(more = false) {
-  const offset = more ? $("intake-rows").children.length : 0;
-  const state = $("intake-state").value;
-  const query = `limit=${INTAKE_PAGE}&offset=${offset}` + (state ? `&state=${state}` : "");
+// While a file waits or is being read the list refreshes itself, so staff see it finish.
+function pollIntake() {
+  clearTimeout(intake.poll);
+  intake.poll = null;
+  const busy = intake.scans.some((scan) => BUSY_STATES.has(scan.state));
+  if (busy && state.user && !$("intake-tab").hidden) intake.poll = setTimeout(() => loadIntake(false, true), INTAKE_POLL_MS);
+}
+
+async function loadIntake(more = false, refresh = false) {
+  const shown = $("intake-rows").children.length;
+  const offset = more ? shown : 0;
+  const limit = refresh ? Math.min(Math.max(shown, INTAKE_PAGE), 200) : INTAKE_PAGE;
+  const chosen = $("intake-state").value;
+  const query = `limit=${limit}&offset=${offset}` + (chosen ? `&state=${chosen}` : "");
   try {
     const page = await api("GET", `/api/scans?${query}`);
+    intake.scans = more ? intake.scans.concat(page.scans) : page.scans;
     const rows = page.scans.map(intakeRow);
     if (more) $("intake-rows").append(...rows); else $("intake-rows").replaceChildren(...rows);
-    const shown = $("intake-rows").children.length;
-    $("intake-more").hidden = shown >= page.total;
-    say("intake-message", page.total ? `${shown} / ${page.total} tệp.` : "Chưa có tệp nào.");
+    const count = $("intake-rows").children.length;
+    $("intake-more").hidden = count >= page.total;
+    say("intake-message", page.total ? `${count} / ${page.total} tệp.` : "Chưa có tệp nào.");
   } catch (error) {
     say("intake-message", error.message, true);
   }
+  pollIntake();
+}
+
+function showIntake() {
+  if (!$("upload-dossier").value) $("upload-dossier").value = $("dossier-code").value.trim();
+  if (!intake.limits) {
+    api("GET", "/api/uploads").then((limits) => { intake.limits = limits; }).catch(() => null);
+  }
+  loadIntake();
+}
+
+function megabytes(bytes) {
+  return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+// One file as the request body (no multipart), its progress reported as it is sent.
+function sendFile(file, query, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `/api/uploads?${query}`);
+    xhr.setRequestHeader("X-Requested-With", "sohoa");
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    xhr.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) onProgress(event.loaded);
+    });
+    xhr.addEventListener("load", () => {
+      let data = null;
+      try { data = JSON.parse(xhr.responseText); } catch (_) { data = null; }
+      if (xhr.status === 401) showLogin();
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+      else reject(new Error((data && data.message) || `Lỗi ${xhr.status}`));
+    });
+    xhr.addEventListener("error", () => reject(new Error("Không gửi được tệp: mất kết nối tới máy chủ.")));
+    xhr.send(file);
+  });
+}
+
+function uploadResult(file, text, isError) {
+  $("upload-results").append(el("li", { class: isError ? "error" : "ok" },
+    el("strong", { text: file.name }), ` — ${text}`));
+}
+
+async function uploadFiles(event) {
+  event.preventDefault();
+  const files = Array.from($("upload-files").files);
+  const dossier = $("upload-dossier").value.trim();
+  if (!files.length || !dossier) {
+    say("upload-message", "Chọn tệp quét và nhập mã hồ sơ trước khi tải lên.", true);
+    return;
+  }
+  const limit = intake.limits ? intake.limits.max_bytes : Infinity;
+  const total = files.reduce((sum, file) => sum + file.size, 0) || 1;
+  let sent = 0;
+  $("upload-results").replaceChildren();
+  $("upload-button").disabled = true;
+  $("upload-progress").hidden = false;
+  $("upload-progress").value = 0;
+  for (const [index, file] of files.entries()) {
+    say("upload-message", `Đang tải lên tệp ${index + 1}/${files.length}: ${file.name}…`);
+    if (file.size > limit) {
+      uploadResult(file, `tệp ${megabytes(file.size)}, lớn hơn giới hạn ${megabytes(limit)}: không gửi.`, true);
+    } else {
+      const query = new URLSearchParams({ filename: file.name, dossier_code: dossier,
+        component: $("upload-component").value.trim(), kind: $("upload-kind").value });
+      try {
+        const receipt = await sendFile(file, query.toString(), (loaded) => {
+          $("upload-progress").value = Math.round(((sent + loaded) / total) * 100);
+        });
+        uploadResult(file, receipt.message, false);
+      } catch (error) {
+        uploadResult(file, error.message, true);
+      }
+    }
+    sent += file.size;
+    $("upload-progress").value = Math.round((sent / total) * 100);
+  }
+  $("upload-button").disabled = false;
+  $("upload-files").value = "";
+  const failed = $("upload-results").querySelectorAll("li.error").length;
+  say("upload-message", failed
+    ? `Đã gửi ${files.length - failed}/${files.length} tệp; xem lý do bên dưới.`
+    : `Đã gửi ${files.length} tệp. Danh sách bên dưới tự cập nhật khi xử lý xong.`, failed > 0);
+  await loadIntake();
 }
 
 // --- audit ---------------------------------------------------------------------------------
@@ -466,14 +591,37 @@ const ACTIONS_VI = {
   export: "Xuất kết quả",
   view_searchable_pdf: "Xem PDF tìm kiếm được",
   retry_scan: "Chạy lại tệp lỗi",
+  view_document: "Xem tài liệu (mọi trang)",
+  review_confirm: "Xác nhận kết quả (rà soát)",
+  upload: "Tải tệp quét lên",
+  upload_refused: "Tải lên bị từ chối (hồ sơ đơn vị khác)",
+  reception: "Tiếp nhận hồ sơ",
+  proposal_declined: "Không dùng kết quả đề xuất",
+  catalogue_import: "Nhập danh mục thủ tục",
+  dossier_list_import: "Nhập danh sách hồ sơ",
+  service_call: "Gọi API (tài khoản dịch vụ)",
+  service_account_create: "Tạo tài khoản dịch vụ",
+  service_account_revoke: "Thu hồi tài khoản dịch vụ",
 };
 
-async function loadAudit() {
-  const rows = await api("GET", "/api/audit?limit=200").catch(() => []);
-  $("audit-rows").replaceChildren(...rows.map((r) => el("tr", {},
-    el("td", { text: viDateTime(r.at) }), el("td", { text: r.username }), el("td", { text: ACTIONS_VI[r.action] || r.action }),
-    el("td", { text: r.query }), el("td", { text: r.dossier_code }),
-    el("td", { class: "hash", text: r.citizen_hash.slice(0, 16) }))));
+const AUDIT_PAGE = 100;
+
+async function loadAudit(more = false) {
+  const offset = more ? $("audit-rows").children.length : 0;
+  try {
+    const { data, response } = await apiResponse("GET", `/api/audit?limit=${AUDIT_PAGE}&offset=${offset}`);
+    const rows = data.map((r) => el("tr", {},
+      el("td", { text: viDateTime(r.at) }), el("td", { text: r.username }), el("td", { text: ACTIONS_VI[r.action] || r.action }),
+      el("td", { text: r.query }), el("td", { text: r.dossier_code }),
+      el("td", { class: "hash", text: r.citizen_hash.slice(0, 16) })));
+    if (more) $("audit-rows").append(...rows); else $("audit-rows").replaceChildren(...rows);
+    const shown = $("audit-rows").children.length;
+    const total = Number(response.headers.get("X-Total-Count") || shown);
+    $("audit-more").hidden = shown >= total;
+    say("audit-message", total ? `${shown} / ${total} dòng nhật ký.` : "Chưa có dòng nhật ký nào.");
+  } catch (error) {
+    say("audit-message", error.message, true);
+  }
 }
 
 // --- wiring --------------------------------------------------------------------------------
@@ -483,7 +631,7 @@ function showTab(id) {
   document.querySelectorAll(".tab-panel").forEach((panel) => { panel.hidden = panel.id !== id; });
   if (id === "review-tab") loadReview();
   if (id === "audit-tab") loadAudit();
-  if (id === "intake-tab") loadIntake();
+  if (id === "intake-tab") showIntake();
 }
 
 document.addEventListener("DOMContentLoaded", async () => {
@@ -493,7 +641,10 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("dossier-form").addEventListener("submit", loadDossier);
   $("reception-form").addEventListener("submit", receiveDossier);
   $("review-reload").addEventListener("click", loadReview);
-  $("audit-reload").addEventListener("click", loadAudit);
+  $("audit-reload").addEventListener("click", () => loadAudit());
+  $("audit-more").addEventListener("click", () => loadAudit(true));
+  $("search-more").addEventListener("click", searchMore);
+  $("upload-form").addEventListener("submit", uploadFiles);
   $("intake-reload").addEventListener("click", () => loadIntake());
   $("intake-state").addEventListener("change", () => loadIntake());
   $("intake-more").addEventListener("click", () => loadIntake(true));
