@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench import signing_cost
 from bench.common import FINISHED_STATES, Deployment, exit_on_sigterm, stop, tool, wait_until
 from bench.corpus import Corpus, build_corpus, page_count
 from bench.result import BenchResult, Row, emit, load_average
@@ -329,6 +330,7 @@ def run(
         details={"runs_s": [round(bare_before.seconds, 2), round(bare_after.seconds, 2)]},
     )
     result = report(corpus, workers, bare, sohoa, peer)
+    result.rows.append(signing_cost.row(quick))  # its own row: CPU to sign one copy (#24)
     below = _ratio(sohoa, bare)
     if profile or (profile is None and below is not None and below < TARGET_VS_BARE):
         from bench import profile_pipeline

@@ -33,6 +33,8 @@ from pipeline.page import PageImage
 from pipeline.preprocess import ContentBox, clean_up, content_box, finish
 from pipeline.rasterize import iter_pages
 from pipeline.searchable_pdf import compose_page
+from pipeline.signatures.incoming import check_signatures
+from pipeline.signatures.incoming import review_reasons as signature_review_reasons
 from pipeline.textlayer import judge, parse_bbox_layout
 from pipeline.tools import poppler
 from pipeline.triage import triage
@@ -289,6 +291,10 @@ def run_document(
     if ocr.failed_pages:
         extraction.needs_review = True
         extraction.review_reasons.append(f"pages_failed:{','.join(map(str, ocr.failed_pages))}")
+    signatures = check_signatures(path, done.source, settings)  # a signed PDF's own signatures
+    for reason in signature_review_reasons(signatures):
+        extraction.needs_review = True
+        extraction.review_reasons.append(reason)
     searchable, problems = searchable_pdf(done.page_pdfs, scratch, settings)
     result = DocumentResult(
         source=done.source,
@@ -302,5 +308,6 @@ def run_document(
         ),
         seconds=time.perf_counter() - start,
         problems=problems,
+        signatures=signatures,
     )
     return PipelineOutput(result=result, page_images=done.page_images, searchable_pdf=searchable)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from schemas.documents import SourceFile
 from schemas.fields import CrossCheck, DocType, Extraction
 from schemas.ocr import OcrDocument
+from schemas.signatures import IncomingSignature
 
 
 class JobOutcome(StrEnum):
@@ -53,6 +54,8 @@ class DocumentResult(BaseModel):
     seconds: float = 0.0
     # What went wrong beside the text and fields, kept with them (e.g. no searchable PDF).
     problems: list[str] = Field(default_factory=list)
+    # A signed PDF's own signatures, as verified against the deployment's trust anchors.
+    signatures: list[IncomingSignature] = Field(default_factory=list)
 
     @property
     def needs_review(self) -> bool:

@@ -179,6 +179,32 @@ class ReocrSettings(BaseModel):
     poll_seconds: float = 2.0  # queue mode: how often progress is read from the index
 
 
+class SigningSettings(BaseModel):
+    """Digital signatures (issue #24): the units' keys, a time-stamp authority, trust anchors.
+
+    ``keys_dir`` holds, per unit, ``<unit_code>.p12`` with its password in ``<unit_code>.pass``,
+    or ``<unit_code>.pkcs11.json`` (``{"module": …, "token_label": …, "key_label": …}``, PIN in
+    ``<unit_code>.pass``) for a token. A unit with neither is not signed ("chưa ký").
+    ``trust_dir`` holds the CA certificates (PEM/DER) incoming signatures must chain to, and
+    any CRLs (``*.crl``) the province downloads. See docs/deployment.md.
+    """
+
+    enabled: bool = True  # sign confirmed results of units that have a key
+    keys_dir: Path = Path("var/signing")
+    trust_dir: Path = Path("var/trust")
+    tsa_url: str = ""  # RFC 3161 time-stamp authority: PAdES B-T instead of B-B
+    tsa_timeout_seconds: float = 10.0
+    # Embed the chain's revocation data in the signed PDF (PAdES B-LT; needs trust_dir's CA
+    # and reachable or local revocation data).
+    embed_validation_info: bool = False
+    fetch_revocation: bool = False  # ask OCSP/CRL servers online when verifying and for B-LT
+    verify_incoming: bool = True  # check the signatures of PDFs that come in
+    stamp_font: Path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    location: str = "Việt Nam"
+    retry_seconds: list[int] = Field(default_factory=lambda: [60, 600, 3600, 21600])
+    batch_size: int = Field(default=50, ge=1)  # results signed per maintenance pass
+
+
 class Settings(BaseSettings):
     """All of sohoa's configuration."""
 
@@ -198,6 +224,7 @@ class Settings(BaseSettings):
     watch: WatchSettings = Field(default_factory=WatchSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
     reocr: ReocrSettings = Field(default_factory=ReocrSettings)
+    signing: SigningSettings = Field(default_factory=SigningSettings)
 
     @classmethod
     def rooted_at(cls, data_dir: Path, **overrides: object) -> Settings:
@@ -215,4 +242,8 @@ class Settings(BaseSettings):
             base.watch.drop_dirs = [data_dir / "drop"]
         if "work_dir" not in base.watch.model_fields_set:
             base.watch.work_dir = data_dir / "intake"
+        if "keys_dir" not in base.signing.model_fields_set:
+            base.signing.keys_dir = data_dir / "signing"
+        if "trust_dir" not in base.signing.model_fields_set:
+            base.signing.trust_dir = data_dir / "trust"
         return base

@@ -26,6 +26,7 @@ from sohoa.commands.reuse import search as search_command
 from sohoa.commands.separator import separator as separator_command
 from sohoa.commands.serve import serve as serve_command
 from sohoa.commands.service_accounts import service_account_app
+from sohoa.commands.signatures import sign_command, verify_command
 from sohoa.commands.users import user_app
 from sohoa.commands.watch import watch_command
 from sohoa.commands.webhooks import webhook_app
@@ -163,6 +164,8 @@ app.add_typer(dossiers_app, name="dossiers")
 app.add_typer(service_account_app, name="service-account")
 app.command("report")(report_command)
 app.command("separator")(separator_command)
+app.command("verify")(verify_command)
+app.command("sign")(sign_command)
 eval_app.command("fields")(eval_fields)
 eval_app.command("real-fields")(eval_real_fields)
 app.add_typer(eval_app, name="eval")

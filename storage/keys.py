@@ -18,6 +18,7 @@ TEXT_NAME = "text.json"
 SEARCHABLE_PDF_NAME = "searchable.pdf"
 FIELDS_NAME = "fields.json"
 THUMBNAIL_NAME = "thumbnail.jpg"
+SIGNED_PDF_NAME = "signed.pdf"
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _ORIGINAL_KEY = re.compile(r"originals/(?P<sha>[0-9a-f]{64})")
@@ -70,6 +71,14 @@ def page_image_key(sha256: str, version: int, page: int) -> str:
     return f"{derived_prefix(sha256, version)}page-{page:04d}.png"
 
 
+def view_image_key(sha256: str, version: int, page: int) -> str:
+    """A page rendered from the original for the staff viewer, kept where no cleaned image was
+    stored (a page that failed OCR); JPEG, since it is only looked at."""
+    if isinstance(page, bool) or not isinstance(page, int) or page < 1:
+        raise ValueError(f"page number must be an integer >= 1, got {page!r}")
+    return f"{derived_prefix(sha256, version)}view-{page:04d}.jpg"
+
+
 def text_key(sha256: str, version: int) -> str:
     """Recognised text of every page (JSON)."""
     return derived_prefix(sha256, version) + TEXT_NAME
@@ -88,6 +97,25 @@ def fields_key(sha256: str, version: int) -> str:
 def thumbnail_key(sha256: str, version: int) -> str:
     """Small preview of the first page for the staff page."""
     return derived_prefix(sha256, version) + THUMBNAIL_NAME
+
+
+def signed_pdf_key(prefix: str, result_version: int, serial: int = 1) -> str:
+    """The unit-signed copy of a result version's searchable PDF, beside it, never overwritten.
+
+    ``signed.pdf`` for the version that made the prefix; a reviewer's version sharing the
+    prefix (same pages, corrected fields) gets ``signed-v<version>.pdf``; a re-sign of the
+    same version adds ``-<serial>`` (2, 3…), so an earlier signed copy always stays.
+    """
+    parsed = parse_derived_key(prefix)
+    if parsed is None or parsed.name:
+        raise ValueError(f"not a derived version prefix: {prefix!r}")
+    validate_version(result_version)
+    if isinstance(serial, bool) or not isinstance(serial, int) or serial < 1:
+        raise ValueError(f"serial must be an integer >= 1, got {serial!r}")
+    stem = "signed" if result_version == parsed.version else f"signed-v{result_version}"
+    if serial > 1:
+        stem += f"-{serial}"
+    return f"{prefix}{stem}.pdf"
 
 
 def parse_original_key(key: str) -> str | None:

@@ -27,6 +27,7 @@ from storage.index.tables import Dossier, DossierComponent
 from storage.index.webhooks import emit_result_filed
 from workers.produce import Produced, produce_version
 from workers.services import Services
+from workers.signing import sign_current_quietly
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,7 @@ def process_scan(
             ):
                 return JobOutcome.DUPLICATE
             return JobOutcome.QUARANTINED
-        return _commit(scan_id, produced, services)
+        outcome = _commit(scan_id, produced, services)
     except TransientError:
         _try_requeue_state(scan_id, services)
         raise
@@ -164,6 +165,9 @@ def process_scan(
         ):
             return JobOutcome.DUPLICATE
         return JobOutcome.FAILED
+    if outcome is JobOutcome.DONE:  # confirmed as produced: its copy is signed (issue #24)
+        sign_current_quietly(services, scan_id)
+    return outcome
 
 
 def _try_requeue_state(scan_id: int, services: Services) -> None:

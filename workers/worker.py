@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 from rq import Worker
 
 from pipeline.ocr import TesseractEngine
+from pipeline.signatures.keys import warm_signers
 from pipeline.warmup import warm_up
 from schemas.errors import QueueUnavailable, SohoaError
 from workers.heap import keep_page_images_on_the_heap
@@ -28,6 +29,7 @@ from workers.jobs import bind_services
 from workers.queue_admin import release_dead_schedulers, release_dead_workers_jobs
 from workers.queues import RqQueue
 from workers.services import Services
+from workers.signing import sign_pending_quietly
 from workers.webhook_delivery import WORKER_PASS_SECONDS, deliver_quietly
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,7 @@ class SohoaWorker(Worker):
                 )
         if self.sohoa_services is not None:  # the webhook outbox, every maintenance interval
             deliver_quietly(self.sohoa_services.index, max_seconds=WORKER_PASS_SECONDS)
+            sign_pending_quietly(self.sohoa_services)  # signatures left to make or retry (#24)
         super().run_maintenance_tasks()
 
 
@@ -94,6 +97,7 @@ def _prepare(services: Services) -> None:
             log.info("Tesseract chạy từng trang / one process per page (%s)", note)
     except (SohoaError, OSError) as exc:  # a real page will show the problem with its reason
         log.warning("khởi động nóng quy trình thất bại / warm-up failed: %s", exc)
+    warm_signers(services.settings.signing)  # units' PKCS#12 keys opened once, inherited
     services.index.dispose()  # nothing pooled in the parent for horses to inherit
     # What the warm-up built (places, vocabularies, rule tables) stays for good: kept out of
     # the collector's sight, a horse's collections do not walk it and copy its pages.

@@ -15,6 +15,7 @@ from pipeline.names import doubts
 from pipeline.places import doubts as place_doubts
 from schemas.fields import DocType, ExtractedField
 from schemas.settings import ReviewSettings
+from schemas.signatures import VERDICT_LABELS_VI
 
 INVALID_FACTOR = 0.5
 """A value that fails validation keeps half its OCR confidence."""
@@ -140,6 +141,7 @@ FIELD_NAMES_VI: dict[str, str] = {
     "copy_kind": "Hình thức bản sao",
     "copy_body": "Cơ quan sao",
     "copy_date": "Ngày sao",
+    "signature": "Chữ ký số",
 }
 
 CODES_VI: dict[str, str] = {
@@ -178,12 +180,19 @@ CODES_VI: dict[str, str] = {
     "serial.unparsed": "không đọc được số seri",
     "text.unparsed": "không đọc được nội dung",
 }
+# An incoming signed PDF's verdicts: "signature:signature.revoked" → "Chữ ký số: … thu hồi".
+CODES_VI |= {f"signature.{verdict.value}": text for verdict, text in VERDICT_LABELS_VI.items()}
 
 
 def describe(reason: str) -> str:
     """``date_of_birth:date.future`` → ``Ngày sinh: ngày ở tương lai``."""
     name, _, code = reason.partition(":")
+    code = code.strip()
+    if name == "pages_failed":  # the runner's "pages_failed:2,3": pages with no text at all
+        return f"Bản quét: không đọc được trang {code.replace(',', ', ')}"
     key = code if code in CODES_VI else code.split(":", 1)[0]
+    if key not in CODES_VI and key.rsplit(".", 1)[-1] in CODES_VI:
+        key = key.rsplit(".", 1)[-1]  # "issue_date.invalid" (card QR) → "invalid"
     text = CODES_VI.get(key, code)
     if key in ("date.not_before", "date.not_after") and ":" in code:
         other = code.split(":", 1)[1]

@@ -24,6 +24,8 @@ from sohoa.api import (
     routes_review,
     routes_search,
     routes_service_accounts,
+    routes_signatures,
+    routes_uploads,
     routes_webhooks,
 )
 from sohoa.api.deps import ApiContext
@@ -104,11 +106,13 @@ def create_app(
         routes_audit,
         routes_files,
         routes_intake,
+        routes_uploads,
         routes_progress,
         routes_reports,
         routes_service_accounts,
         routes_catalogue,
         routes_webhooks,
+        routes_signatures,
     ):
         app.include_router(module.router)
     mount_page(app)

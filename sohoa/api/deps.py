@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -21,6 +22,10 @@ from storage.index.db import Index
 from storage.index.service_accounts import KEY_PREFIX, authenticate_key
 from storage.index.users import Role, Staff, get_active
 from storage.objects.base import ObjectStore
+from workers.signing import BackgroundSigner, Handles
+
+if TYPE_CHECKING:
+    from workers.queues import JobQueue
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -35,6 +40,21 @@ class ApiContext:
     reuse: ReuseDesk
     review: ReviewDesk
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    signing: BackgroundSigner | None = None  # signs what reviewers confirm (issue #24)
+    _scan_queue: JobQueue | None = field(default=None, repr=False)
+    _scan_queue_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def scan_queue(self) -> JobQueue:
+        """Where the jobs of uploaded scans go: rq with Redis, else a thread of this process.
+
+        Made on first use: the API process loads the OCR stack only once someone uploads.
+        """
+        with self._scan_queue_lock:
+            if self._scan_queue is None:
+                from sohoa.api.upload_desk import open_scan_queue
+
+                self._scan_queue = open_scan_queue(self.settings, self.index, self.store)
+            return self._scan_queue
 
     @classmethod
     def build(
@@ -45,12 +65,14 @@ class ApiContext:
         today: Callable[[], date] = date.today,
     ) -> ApiContext:
         secret = settings.api.secret_key
+        signing = BackgroundSigner(Handles(settings=settings, store=store, index=index))
         return cls(
             settings=settings,
             index=index,
             store=store,
             reuse=ReuseDesk(index, secret, today),
-            review=ReviewDesk(index, secret, today),
+            review=ReviewDesk(index, secret, today, on_confirmed=signing.submit),
+            signing=signing,
         )
 
 

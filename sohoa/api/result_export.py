@@ -17,6 +17,12 @@ from pydantic import BaseModel
 from schemas.errors import NotFound
 from schemas.fields import DOC_TYPE_LABELS_VI, DocType
 from sohoa.api.labels import field_label
+from sohoa.api.signature_views import (
+    IncomingSignatureView,
+    SigningView,
+    incoming_signatures_of,
+    signing_of,
+)
 from sohoa.api.views import DisagreementView, disagreements_of, doc_type_of
 from storage import keys
 from storage.index.tables import Result, Scan
@@ -64,6 +70,9 @@ class ResultExport(BaseModel):
     page_count: int
     original_url: str
     searchable_pdf_url: str | None
+    # Issue #24: the unit's signature on this copy, and the incoming PDF's own signatures.
+    signing: SigningView
+    incoming_signatures: list[IncomingSignatureView]
 
 
 def _machine_fields(store: ObjectStore, row: Result) -> dict[str, dict[str, Any]]:
@@ -131,4 +140,6 @@ def export_result(row: Result, scan: Scan, store: ObjectStore) -> ResultExport:
         searchable_pdf_url=(
             f"/api/results/{row.id}/searchable.pdf" if store.exists(pdf_key) else None
         ),
+        signing=signing_of(row),
+        incoming_signatures=incoming_signatures_of(row),
     )

@@ -7,11 +7,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from pipeline.extract.decision import describe
 from schemas.fields import DOC_TYPE_LABELS_VI, CrossCheck, DocType
 from sohoa.api.labels import KEY_FIELDS, REUSED_STATUSES, STATUS_LABELS_VI, field_label
+from sohoa.api.signature_views import (
+    IncomingSignatureView,
+    SigningView,
+    incoming_signatures_of,
+    signing_of,
+)
 from storage.index.audit import AuditEntry
 from storage.index.tables import Dossier, DossierComponent, Result, ReuseEvent
 from storage.index.users import Staff
@@ -57,11 +63,19 @@ class ResultCard(BaseModel):
     disagreements: list[DisagreementView]
     thumbnail_url: str
     original_url: str
+    # Issue #24: the unit's signature on the digitized copy ("chưa ký" without a key), and the
+    # signatures the incoming PDF itself carried, each with its verdict.
+    signing: SigningView | None = None
+    incoming_signatures: list[IncomingSignatureView] = Field(default_factory=list)
 
 
 class SearchResponse(BaseModel):
     count: int
+    """Cards in this page."""
     results: list[ResultCard]
+    total: int = 0
+    """Matches in all: the page shows "Xem thêm" while ``offset + count < total``."""
+    offset: int = 0
 
 
 class ComponentView(BaseModel):
@@ -176,6 +190,8 @@ def result_card(row: Result, today: date) -> ResultCard:
         reason = f"Hết hiệu lực từ {row.valid_until:%d/%m/%Y}"
     elif not row.is_current:
         reason = "Phiên bản cũ, đã được thay thế"
+    elif row.needs_review:  # attach refuses it too: nobody has checked what was read
+        reason = "Chưa rà soát — cần xác nhận ở mục Rà soát kết quả trước khi dùng lại"
     return ResultCard(
         id=row.id,
         version=row.version,
@@ -198,6 +214,8 @@ def result_card(row: Result, today: date) -> ResultCard:
         disagreements=disagreements_of(row),
         thumbnail_url=f"/api/results/{row.id}/thumbnail",
         original_url=f"/api/results/{row.id}/original",
+        signing=signing_of(row),
+        incoming_signatures=incoming_signatures_of(row),
     )
 
 

@@ -81,6 +81,7 @@ def result_row(scan_id: int, version: int, prefix: str, result: DocumentResult) 
         needs_review=extraction.needs_review,
         review_reasons=list(extraction.review_reasons),
         cross_checks=[check.model_dump() for check in extraction.cross_checks],
+        signatures=[signature.model_dump(mode="json") for signature in result.signatures],
         mean_confidence=extraction.mean_confidence(),
         engine=result.engine.model_dump(),
         derived_prefix=prefix,

@@ -120,6 +120,12 @@ class Result(Base):
     procedure_code: Mapped[str] = mapped_column(String(40), default="")
     field: Mapped[str] = mapped_column(String(120), default="")
     digitized_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    # Issue #24: the incoming PDF's own signatures (schemas.signatures.IncomingSignature as
+    # dicts), and the unit's signature on this version's copy (SigningRecord; state apart,
+    # indexed, so the maintenance pass finds what is left to sign; NULL = not tried yet).
+    signatures: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    signing_state: Mapped[str | None] = mapped_column(String(12), nullable=True, index=True)
+    signing: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class ResultPerson(Base):
