@@ -225,6 +225,14 @@ function resultCard(card) {
   if (card.expired) badges.push(el("span", { class: "badge badge-expired", text: "Hết hiệu lực" }));
   if (card.needs_review) badges.push(el("span", { class: "badge badge-review", text: "Cần rà soát" }));
   if (card.shared) badges.push(el("span", { class: "badge badge-shared", text: "Dùng chung toàn tỉnh" }));
+  for (const signature of card.incoming_signatures || []) {
+    const good = signature.verdict === "valid";
+    badges.push(el("span", {
+      class: `badge ${good ? "badge-signed" : "badge-review"}`,
+      title: `${signature.signer_common_name || signature.signer} · ${signature.issuer}`,
+      text: `Chữ ký số: ${signature.verdict_label}`,
+    }));
+  }
   const basics = [];
   if (card.owner_id_number) basics.push({ label: "Số định danh", value: card.owner_id_number });
   if (card.owner_date_of_birth) basics.push({ label: "Ngày sinh", value: viDate(card.owner_date_of_birth) });
@@ -249,6 +257,11 @@ function resultCard(card) {
       el("p", { class: "hint", text: `Số hóa ngày ${viDateTime(card.digitized_at)} · đơn vị ${unitName(card.unit_code)} · phiên bản ${card.version}` }),
       el("div", { class: "card-actions" },
         el("a", { href: card.original_url, target: "_blank", rel: "noopener", text: "Xem bản gốc" }),
+        card.signing && card.signing.signed_pdf_url
+          ? el("a", { href: card.signing.signed_pdf_url, target: "_blank", rel: "noopener", class: "signed-copy",
+            title: `${card.signing.label}${card.signing.signer ? " · " + card.signing.signer : ""}`,
+            text: "Bản số hóa có ký số" })
+          : null,
         attach,
         card.attachable ? null : el("span", { class: "reason", text: card.not_attachable_reason || "" }))));
 }
