@@ -33,6 +33,8 @@ BENCHMARKS: dict[str, str] = {
     "qr": "bench.qr_cost",
     "reocr": "bench.reocr_500",
     "realscans": "bench.real_scans",
+    "burst": "bench.burst",
+    "load": "bench.load",
 }
 # What --quick means for a benchmark without a --quick option of its own.
 QUICK_ARGS: dict[str, list[str]] = {"bench.reocr_500": ["--count", "40"]}

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs sohoa's benchmarks and prints one table: OCR throughput against bare Tesseract and
 # OCRmyPDF, search latency at 10k/100k/1M results on SQLite and PostgreSQL, worker memory on a
-# 200-page PDF, drop-folder-to-searchable latency. See docs/benchmarks.md.
+# 200-page PDF, drop-folder-to-searchable latency, staff API under load (50/200 simulated clerks).
+# See docs/benchmarks.md.
 #
 #   bash scripts/bench.sh            # full run (about 35 minutes on 2 cores)
 #   bash scripts/bench.sh --quick    # a few minutes per benchmark
 #   bash scripts/bench.sh --only throughput,intake
+#   bash scripts/bench.sh --only load [--quick]   # API load: 1M results (quick: 50k)
 #
 # Needs Redis at 127.0.0.1:6379 and PostgreSQL at 127.0.0.1:5432 (database test, trust auth);
 # override with SOHOA_BENCH_REDIS_URL / SOHOA_BENCH_POSTGRES_URL. Installs what is missing:
