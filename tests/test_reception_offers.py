@@ -254,3 +254,25 @@ def test_a_dossier_list_import_counts_in_the_denominators_once(api: ApiEnv, tmp_
     assert _overall(report)["dossier_digitization"] == (0, 3)
     channels = {c["label"]: c["dossiers"] for c in report["channels"]}
     assert channels == {"Trực tiếp": 1, "Trực tuyến": 1, "Bưu chính": 1}
+
+
+def test_the_one_stop_systems_reception_time_is_kept_on_the_codes_day(api: ApiEnv) -> None:
+    from storage.index.events import DossierEvent
+    from storage.index.tables import Dossier
+
+    wrong_day = _post_reception(api, {"received_at": "2024-03-12T09:30:00"})
+    assert wrong_day.status_code == 422 and "khác ngày trong mã hồ sơ" in wrong_day.text
+    assert _post_reception(api, {"received_at": "2024-03-11T09:30:00"}).status_code == 200
+    with api.index.session() as session:
+        dossier = session.scalars(select(Dossier).where(Dossier.code == D1)).one()
+        [event] = session.scalars(
+            select(DossierEvent).where(
+                DossierEvent.dossier_id == dossier.id, DossierEvent.kind == "received"
+            )
+        )
+        assert event.at.isoformat() == "2024-03-11T09:30:00"
+
+
+def _post_reception(api: ApiEnv, extra: dict[str, Any]) -> Any:
+    body = {"dossier_code": D1, "procedure_code": MARRIAGE, "channel": 1, **extra}
+    return api.client.post("/api/dossiers", json=body, headers=api.headers("canbo1"))

@@ -141,6 +141,7 @@ REQUEST_LABELS_VI: dict[str, str] = {
     "applicant_id_number": "Số định danh người nộp",
     "applicant_name": "Họ tên người nộp",
     "applicant_date_of_birth": "Ngày sinh người nộp",
+    "received_at": "Thời điểm tiếp nhận",
     "id_number": "Số định danh",
     "document_number": "Số ký hiệu",
     "date_of_birth": "Ngày sinh",

@@ -25,6 +25,7 @@ from sohoa.api.views import DossierView, ResultCard, result_card
 from sohoa.procedure_catalogue import catalogue_in_use
 from storage.index.audit import AuditAction, write_audit
 from storage.index.dossiers import ensure_dossier
+from storage.index.events import record_reception_time
 from storage.index.proposals import ProposalState, ReuseProposal, decide, record_shown
 from storage.index.search import search_by_id_number, search_by_name_and_birth
 from storage.index.tables import Result
@@ -113,6 +114,8 @@ class ReceptionDesk:
                 dossier.channel = request.channel
             if known is None and procedure is not None:
                 dossier.issues_result = procedure.issues_result
+            if known is None and request.received_at is not None:
+                record_reception_time(session, dossier, request.received_at)
             cards = self._reusable(session, staff, request)
             components = (
                 self._offers(session, staff, request, procedure, cards, dossier.unit_code)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from schemas.dossiers import parse_dossier_code
 from schemas.fields import DocType
@@ -187,6 +187,23 @@ class ReceptionRequest(BaseModel):
     applicant_date_of_birth: date | None = Field(
         default=None, description="Tìm theo họ tên và ngày sinh khi không có số định danh"
     )
+    received_at: datetime | None = Field(
+        default=None,
+        description="Thời điểm tiếp nhận (giờ địa phương), cùng ngày với ngày trong mã hồ sơ",
+        examples=["2024-03-15T09:30:00"],
+    )
+
+    @model_validator(mode="after")
+    def _received_on_the_codes_day(self) -> ReceptionRequest:
+        """The code carries the receipt day; a time on another day would make two truths."""
+        if self.received_at is not None:
+            day = parse_dossier_code(self.dossier_code)[1]
+            if self.received_at.date() != day:
+                raise ValueError(
+                    f"Thời điểm tiếp nhận {self.received_at:%d/%m/%Y} khác ngày trong mã hồ sơ "
+                    f"({day:%d/%m/%Y})."
+                )
+        return self
 
     _code = field_validator("dossier_code")(check_dossier_code)
 

@@ -66,6 +66,17 @@ def record_received(session: Session, dossier: Dossier) -> DossierEvent:
     return record_event(session, dossier.id, EventKind.RECEIVED, at)
 
 
+def record_reception_time(session: Session, dossier: Dossier, at: datetime) -> None:
+    """The one-stop system's own reception time replaces the day-start sohoa assumed."""
+    event = session.scalars(
+        select(DossierEvent).where(
+            DossierEvent.dossier_id == dossier.id, DossierEvent.kind == EventKind.RECEIVED.value
+        )
+    ).first()
+    if event is not None:
+        event.at = at.astimezone().replace(tzinfo=None) if at.tzinfo else at
+
+
 def record_digitized(session: Session, component: DossierComponent) -> DossierEvent:
     """A component (or the dossier's result) was digitized from a scan."""
     kind = (
