@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from schemas.catalogue import Catalogue, Procedure, RequiredComponent, UnitName
 from schemas.fields import DOC_TYPE_LABELS_VI, DocType
+from schemas.vietnamese import fold
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
@@ -42,22 +43,8 @@ PROCEDURE_COLUMNS = {
     "con_hieu_luc": "must_be_unexpired",
 }
 UNIT_COLUMNS = {"ma_don_vi": "unit_code", "ten_don_vi": "unit_name"}
-_ENGLISH = {
-    "code": "code",
-    "name": "name",
-    "field": "field",
-    "level": "level",
-    "national": "national",
-    "issues_result": "issues_result",
-    "result_doc_type": "result_doc_type",
-    "component": "component",
-    "mandatory": "mandatory",
-    "doc_types": "doc_types",
-    "issued_within_days": "issued_within_days",
-    "must_be_unexpired": "must_be_unexpired",
-    "unit_code": "unit_code",
-    "unit_name": "unit_name",
-}
+# The English header is the field name itself.
+_ENGLISH = {name: name for name in (*PROCEDURE_COLUMNS.values(), *UNIT_COLUMNS.values())}
 _LEVELS = {"xa": "commune", "cap xa": "commune", "huyen": "district", "tinh": "province"}
 _YES = {"1", "x", "co", "có", "true", "yes", "y", "c"}
 _NO = {"0", "", "khong", "không", "false", "no", "n", "k"}
@@ -185,7 +172,7 @@ def _add_procedure_row(procedures: dict[str, dict[str, Any]], values: dict[str, 
             "code": code,
             "name": values.get("name", ""),
             "field": values.get("field", ""),
-            "level": _LEVELS.get(_ascii(values.get("level", "")), values.get("level") or "commune"),
+            "level": _LEVELS.get(fold(values.get("level", "")), values.get("level") or "commune"),
             "national": _flag(values.get("national", "1")),
             "issues_result": _flag(values.get("issues_result", "1")),
             "result_doc_type": _doc_type(values["result_doc_type"])
@@ -232,13 +219,6 @@ def _flag(value: str) -> bool:
     if folded in _NO:
         return False
     raise ValueError(f"giá trị {value!r} phải là có/không (1/0)")
-
-
-def _ascii(value: str) -> str:
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip().lower()
 
 
 def _describe(error: ValidationError | ValueError, where: str = "") -> str:
