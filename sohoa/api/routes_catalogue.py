@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from schemas.catalogue import LEVEL_LABELS_VI, Procedure
 from sohoa.api.deps import Context, CurrentStaff, require_roles
 from sohoa.api.errors import InvalidRequest
+from sohoa.api.upload_desk import read_body
 from sohoa.catalogue_files import MAX_FILE_BYTES, CatalogueFileError
 from sohoa.procedure_catalogue import catalogue_in_use, import_catalogue_file
 from storage.index.audit import AuditAction, write_audit
@@ -93,8 +94,8 @@ async def import_catalogue(
     filename: Annotated[str, Query(max_length=255, examples=["thu_tuc.xlsx"])],
 ) -> CatalogueImport:
     """Nhập danh mục (JSON, CSV, xlsx) thành phiên bản mới; unchanged content adds none."""
-    content = await request.body()
-    if len(content) > MAX_FILE_BYTES:
+    content = await read_body(request, MAX_FILE_BYTES)
+    if content is None:
         raise InvalidRequest(f"tệp lớn hơn {MAX_FILE_BYTES // 1024 // 1024} MB")
     try:
         with context.index.session() as session:

@@ -10,6 +10,7 @@ from sohoa.api.deps import Context, CurrentStaff, require_roles
 from sohoa.api.errors import InvalidRequest
 from sohoa.api.reception_desk import ProposalDecision, ReceptionDesk, ReceptionView
 from sohoa.api.requests import AttachRequest, ReceptionRequest, check_dossier_code
+from sohoa.api.upload_desk import read_body
 from sohoa.api.views import DossierView
 from sohoa.catalogue_files import MAX_FILE_BYTES, CatalogueFileError
 from sohoa.dossier_list import DossierListImport, import_dossier_list
@@ -72,8 +73,8 @@ async def import_dossiers(
 
     A supervisor imports their own unit's rows; other rows are listed as skipped.
     """
-    content = await request.body()
-    if len(content) > MAX_FILE_BYTES:
+    content = await read_body(request, MAX_FILE_BYTES)
+    if content is None:
         raise InvalidRequest(f"tệp lớn hơn {MAX_FILE_BYTES // 1024 // 1024} MB")
     unit = None if staff.sees_all_units else staff.unit_code
     try:

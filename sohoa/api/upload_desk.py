@@ -136,6 +136,21 @@ async def save_body(request: Request, target: Path, max_bytes: int) -> int:
     return size
 
 
+async def read_body(request: Request, max_bytes: int) -> bytes | None:
+    """The whole body of a small upload (a catalogue, a dossier list), or None as soon as it
+    passes ``max_bytes`` — read in chunks, so an oversized body is never held in memory."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 class UploadDesk:
     """One upload: checked before its body is read, then taken in like a dropped file."""
 
