@@ -221,10 +221,7 @@ class ReceptionDesk:
     def accept(self, staff: Staff, dossier_code: str, proposal_id: int) -> ProposalDecision:
         """Reuse the offered result for its component: an ordinary attach, then the offer is
         marked accepted (an attach refused — expired since, another unit — leaves it shown)."""
-        proposal = self._proposal(staff, dossier_code, proposal_id)
-        with self.reuse.index.session() as session:
-            dossier = self.reuse.check_dossier_unit(session, staff, dossier_code)
-            procedure_code = dossier.procedure_code if dossier is not None else ""
+        proposal, procedure_code = self._proposal(staff, dossier_code, proposal_id)
         view = self.reuse.attach(
             staff,
             AttachRequest(
@@ -266,14 +263,18 @@ class ReceptionDesk:
             view = self.reuse.view_of(session, dossier)
         return ProposalDecision(proposal_id=proposal_id, state=ProposalState.DECLINED, dossier=view)
 
-    def _proposal(self, staff: Staff, dossier_code: str, proposal_id: int) -> ReuseProposal:
+    def _proposal(
+        self, staff: Staff, dossier_code: str, proposal_id: int
+    ) -> tuple[ReuseProposal, str]:
+        """The dossier's proposal (403 for another unit's dossier, 404 for another dossier's
+        proposal) and the dossier's procedure code."""
         with self.reuse.index.session() as session:
-            self.reuse.check_dossier_unit(session, staff, dossier_code)
+            dossier = self.reuse.check_dossier_unit(session, staff, dossier_code)
             row = session.get(ReuseProposal, proposal_id)
             if row is None or row.dossier_code != dossier_code:
                 raise NotFound(f"đề xuất {proposal_id} của hồ sơ {dossier_code}")
             session.expunge(row)
-            return row
+            return row, dossier.procedure_code if dossier is not None else ""
 
 
 def _offered_cards(components: list[ComponentOffer]) -> list[ResultCard]:
