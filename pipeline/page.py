@@ -16,6 +16,9 @@ class PageImage(BaseModel):
     page_number: int
     pixels: np.ndarray
     dpi: int = 300
+    # False when the file gave no credible resolution and ``dpi`` is the default: Tesseract
+    # must then be told one that fits the letters (``preprocess.upscale`` estimates it).
+    dpi_claimed: bool = True
     bilevel: bool = False  # scanned in black and white (fax, CCITT): no grey noise to remove
     text_height: float | None = None  # median letter height in px, once measured (upscale)
     stages: list[StageRecord] = Field(default_factory=list)

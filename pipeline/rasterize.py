@@ -33,14 +33,29 @@ def _to_gray(image: Image.Image) -> tuple[np.ndarray, list[StageRecord]]:
     return gray, [record]
 
 
-def _claimed_dpi(image: Image.Image, default: int) -> int:
-    """The file's own resolution when plausible; scanners and phones often write 72 or nothing."""
+def _claimed_dpi(image: Image.Image) -> int | None:
+    """The file's own resolution when plausible; scanners and phones often write 72 or nothing.
+
+    None when the file does not say: the upscale stage then estimates it from the letters.
+    """
     claimed = image.info.get("dpi")
     try:
         dpi = round(float(claimed[0])) if claimed else 0
     except (TypeError, ValueError, IndexError):
         dpi = 0
-    return dpi if 150 <= dpi <= 1200 else default
+    return dpi if 150 <= dpi <= 1200 else None
+
+
+def _image_page(
+    number: int, pixels: np.ndarray, dpi: int | None, default: int, stages: list[StageRecord]
+) -> PageImage:
+    return PageImage(
+        page_number=number,
+        pixels=pixels,
+        dpi=dpi or default,
+        dpi_claimed=dpi is not None,
+        stages=stages,
+    )
 
 
 _OPENCV_MODES = frozenset({"L", "RGB"})  # no alpha, no palette, 8 bits: nothing to composite
@@ -96,18 +111,18 @@ def iter_pages(
                 yield PageFailed(f"trang {number}: {exc.detail or exc.code}")
         return
     with Image.open(path) as image:
-        dpi = _claimed_dpi(image, ocr.dpi)
+        claimed = _claimed_dpi(image)
         if source.page_count == 1:
             single = _decode_single(path, image, source.media_type)
             if single is not None:
-                yield PageImage(page_number=1, pixels=single[0], dpi=dpi, stages=single[1])
+                yield _image_page(1, single[0], claimed, ocr.dpi, single[1])
                 return
         for index in range(source.page_count):
             try:
                 image.seek(index)
                 frame = ImageOps.exif_transpose(image) if index == 0 else image
                 pixels, records = _to_gray(frame)
-                yield PageImage(page_number=index + 1, pixels=pixels, dpi=dpi, stages=records)
+                yield _image_page(index + 1, pixels, claimed, ocr.dpi, records)
             except (OSError, ValueError, EOFError) as exc:
                 yield PageFailed(f"trang {index + 1}: {str(exc)[:200]}")
 
@@ -127,11 +142,11 @@ def page_at(
         )
         return PageImage(page_number=number, pixels=pixels, dpi=dpi)
     with Image.open(path) as image:
-        dpi = _claimed_dpi(image, ocr.dpi)
+        claimed = _claimed_dpi(image)
         try:
             image.seek(number - 1)
             frame = ImageOps.exif_transpose(image) if number == 1 else image
             pixels, records = _to_gray(frame)
         except (OSError, ValueError, EOFError) as exc:
             raise PageFailed(f"trang {number}: {str(exc)[:200]}") from exc
-    return PageImage(page_number=number, pixels=pixels, dpi=dpi, stages=records)
+    return _image_page(number, pixels, claimed, ocr.dpi, records)

@@ -158,6 +158,21 @@ def test_small_text_is_upscaled_and_dpi_follows(certificate: Image.Image) -> Non
     assert page.dpi == 160
 
 
+def test_a_page_without_a_stated_resolution_gets_one_that_fits_its_letters(
+    certificate: Image.Image,
+) -> None:
+    """Told the default 300 dpi, then doubled to 600, Tesseract took 16-px lines for noise."""
+    tiny = _gray(degrade(certificate, DegradeProfile(dpi=80), random.Random(1)))
+    unstated = PageImage(page_number=1, pixels=tiny, dpi=300, dpi_claimed=False)
+    page = upscale(unstated, SETTINGS)
+    estimate = next(r for r in page.stages if r.stage == "estimate_dpi")
+    assert estimate.detail == {"dpi": round(text_height(tiny) * 15), "default": 300}
+    assert 70 <= int(estimate.detail["dpi"]) < 200  # about the 80 dpi it was made at
+    assert page.dpi == 2 * int(estimate.detail["dpi"])  # upscaled twice: dpi follows
+    stated = upscale(_page(tiny, dpi=80), SETTINGS)
+    assert not any(r.stage == "estimate_dpi" for r in stated.stages)
+
+
 def test_normal_text_is_not_upscaled(certificate: Image.Image) -> None:
     page = upscale(_page(_gray(certificate)), SETTINGS)
     assert not page.stages[-1].applied
