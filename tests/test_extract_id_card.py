@@ -176,6 +176,35 @@ Quốc tịch / Nationality: Việt Nam""")
     assert not ex.needs_review
 
 
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Ho, chữ đêm và tên khai søth / Surname. middle name and @en name",  # phone shots
+        "Ho, chữ đệm và tên khai seth J Sutrsarne, middle nazne and gwet nane.",
+        "Họ, chữ đềm và tên khai sinh 7 Surname, tiddie name anđ given riarne:",
+    ],
+)
+def test_card_2024_misread_label_rest_is_not_the_name(label: str) -> None:
+    """The rest of a long label read badly is no name: the one printed below it is."""
+    ex = run(f"""CĂN CƯỚC
+IDENTITY CARD
+Số định danh cá nhân / Personal identification number:
+001195012345
+{label}
+NGUYỄN THỊ HOA
+Ngày, tháng, năm sinh / Date of birth: 12/03/1995""")
+    assert ex.fields["full_name"].value == "NGUYỄN THỊ HOA"
+
+
+def test_a_name_beside_its_label_stays_though_a_line_follows() -> None:
+    ex = run("""CĂN CƯỚC CÔNG DÂN
+Số / No.: 001095012345
+Họ và tên / Full name: NGUYỄN VĂN AN
+TRẦN THỊ BÌNH
+Ngày sinh / Date of birth: 12/03/1995""")
+    assert ex.fields["full_name"].value == "NGUYỄN VĂN AN"
+
+
 def test_card_2024_english_label_wrapped_to_next_line() -> None:
     ex = run("""CĂN CƯỚC
 Số định danh cá nhân / Personal identification number: 001195012345
@@ -317,3 +346,4 @@ def test_no_expiry_is_left_out() -> None:
     ex = run(CARD_2021.replace("12/03/2035", "Không thời hạn"))
     assert "expiry_date" not in ex.fields
     assert not ex.needs_review
+

@@ -16,9 +16,10 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from pipeline.extract.match import Match, Phrase, find_all, phrase
-from pipeline.extract.normalize import normalize
+from pipeline.extract.normalize import normalize, normalize_name
 from pipeline.extract.spec import MAIN, DocRules, FieldSpec, Kind, Label, LabelLike, as_label
 from pipeline.extract.text import LineView
+from pipeline.syllables import is_syllable
 
 _LEAD = " \t:;.,/|\\-–—_•·*~=>"
 _TRAIL = " \t:;,/|\\-–—_•·*~=<"
@@ -190,6 +191,17 @@ class _Doc:
         s, e = _trim(text, pos, end)
         return s, e, j
 
+    def _label_remnant(self, li: int, s: int, e: int, spec: FieldSpec) -> bool:
+        """Is the text after a name's label the misread rest of that label (``khai søth /
+        Surname. middle name…``) while the next line holds a name? Names only: there an
+        unspellable word cannot be a value, and the name printed below the label is the one."""
+        if spec.kind is not Kind.NAME or not spec.next_line or li + 1 >= len(self.lines):
+            return False
+        if _spellable_name(self.lines[li].text[s:e]):
+            return False
+        ns, ne, nxt = self.segment(li + 1, 0, 0, spec)
+        return nxt == 0 and ns < ne and _spellable_name(self.lines[li + 1].text[ns:ne])
+
     def value(self, hit: _Hit) -> RawValue | None:
         spec = hit.field
         if spec is None:
@@ -198,7 +210,7 @@ class _Doc:
         j = self.per_line[li].index(hit) + 1
         s, e, nxt = self.segment(li, j, hit.end, spec)
         parts: list[tuple[int, int, int]] = []
-        if s < e:
+        if s < e and not self._label_remnant(li, s, e, spec):
             parts.append((li, s, e))
         elif spec.next_line:
             for lj in range(li + 1, min(li + 1 + _NEXT_LINES, len(self.lines))):
@@ -222,6 +234,12 @@ class _Doc:
                     parts.append((lk, s, e))
         text = " ".join(self.lines[p].text[s:e] for p, s, e in parts)
         return RawValue(text, tuple(parts), f"label:{hit.entry.label.text}")
+
+
+def _spellable_name(text: str) -> bool:
+    """A name whose every word is a Vietnamese syllable (either tone placement)."""
+    name = normalize_name(text)
+    return name is not None and all(is_syllable(word) for word in name.split())
 
 
 def _plausible(kind: Kind, text: str) -> bool:
