@@ -140,3 +140,33 @@ def doubts(name: str) -> list[str]:
         for index, syllable in enumerate(syllables)
     }
     return sorted(code for code in found if code is not None)
+
+
+def split_joined(name: str) -> str | None:
+    """The name with each unspellable word split where the engine lost a space, or None.
+
+    ``NGUYỄN GIAHOÀNG`` → ``NGUYỄN GIA HOÀNG``: a word that is no syllable is split only when
+    exactly one cut leaves two known name syllables for their places (middle + given, or
+    surname + middle for a first word). Letters and marks stay as read; only a space is added.
+    """
+    words = name.split()
+    out: list[str] = []
+    changed = False
+    for index, word in enumerate(words):
+        if is_syllable(word):
+            out.append(word)
+            continue
+        first = place_of(index, len(words))
+        places = ("surname", "middle") if first == "surname" else ("middle", "given")
+        if first == "given" and len(words) == 1:
+            places = ("surname", "given")
+        cuts = [
+            (word[:i], word[i:])
+            for i in range(1, len(word))
+            if is_known(word[:i], places[0]) and is_known(word[i:], places[1])
+        ]
+        if len(cuts) != 1:
+            return None
+        out.extend(cuts[0])
+        changed = True
+    return " ".join(out) if changed else None

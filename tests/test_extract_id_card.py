@@ -347,3 +347,15 @@ def test_no_expiry_is_left_out() -> None:
     assert "expiry_date" not in ex.fields
     assert not ex.needs_review
 
+
+def test_a_space_lost_in_a_name_is_put_back_and_recorded() -> None:
+    ex = run("""CĂN CƯỚC
+Số định danh cá nhân / Personal identification number:
+001195012345
+Họ, chữ đệm và tên khai sinh / Surname, middle name and given name:
+NGUYỄN THỊHOA
+Ngày, tháng, năm sinh / Date of birth: 12/03/1995""")
+    name = ex.fields["full_name"]
+    assert (name.value, name.raw) == ("NGUYỄN THỊ HOA", "NGUYỄN THỊHOA")
+    assert "repair.name_space" in name.issues
+    assert "full_name:name_uncertain" not in ex.review_reasons

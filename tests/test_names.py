@@ -7,7 +7,15 @@ from datetime import date
 
 import pytest
 
-from pipeline.names import GIVEN_NAMES, MIDDLE_NAMES, SURNAMES, doubts, fold_marks, place_of
+from pipeline.names import (
+    GIVEN_NAMES,
+    MIDDLE_NAMES,
+    SURNAMES,
+    doubts,
+    fold_marks,
+    place_of,
+    split_joined,
+)
 from sohoa.samples.people import GIVEN_NAMES as SAMPLE_GIVEN
 from sohoa.samples.people import MIDDLE_NAMES as SAMPLE_MIDDLE
 from sohoa.samples.people import SECOND_MIDDLE, make_person
@@ -58,3 +66,20 @@ def test_unknown_but_not_near_a_known_name_is_left_alone() -> None:
     assert doubts("NGUYỄN VĂN KHUYẾN") == []  # rare given name, no known neighbour
     assert fold_marks("ĐỖ") == "do" and fold_marks("NGUYỄN") == "nguyen"
     assert [place_of(i, 4) for i in range(4)] == ["surname", "middle", "middle", "given"]
+
+
+@pytest.mark.parametrize(
+    ("read", "split"),
+    [
+        ("NGUYỄN GIAHOÀNG", "NGUYỄN GIA HOÀNG"),
+        ("NGUYỄN NGỌCNHUNG", "NGUYỄN NGỌC NHUNG"),
+        ("PHAN THỊBÍCH", "PHAN THỊ BÍCH"),
+        ("NGUYỄNVĂN AN", "NGUYỄN VĂN AN"),
+        ("NGUYỄN VĂN AN", None),  # nothing lost
+        ("NGUYỄN VĂN ANHX", None),  # no cut makes two known syllables: left for review
+    ],
+)
+def test_a_lost_space_is_put_back_only_where_one_cut_makes_known_names(
+    read: str, split: str | None
+) -> None:
+    assert split_joined(read) == split

@@ -18,6 +18,7 @@ from pipeline.extract.normalize import clean_text, digits_only, normalize
 from pipeline.extract.spec import DocRules, FieldSpec, Kind
 from pipeline.extract.text import LineView, compact, union_box, words_confidence
 from pipeline.extract.validate import id_context, id_number_issues, value_issues
+from pipeline.names import split_joined
 from schemas.fields import ExtractedField
 
 REPAIR_FACTOR = 0.9
@@ -26,6 +27,8 @@ REPAIR_FACTOR = 0.9
 _DIGIT_KINDS = frozenset({Kind.DATE, Kind.ID_NUMBER, Kind.YEAR, Kind.DOC_NUMBER})
 
 Check = Callable[[str], list[str]]
+
+NAME_SPACE_RULE = "repair.name_space"
 
 
 @dataclass
@@ -42,6 +45,8 @@ def read(kind: Kind, raw: str, check: Check) -> Reading:
     value = normalize(kind, raw)
     issues = check(value) if value is not None else []
     if value is not None and not issues:
+        if kind is Kind.NAME and (split := split_joined(value)) is not None:
+            return Reading(split, 1, [NAME_SPACE_RULE])  # NGUYỄN GIAHOÀNG: a space lost
         return Reading(value, 0)
     candidates = repair.undoubled_series(raw) if kind is Kind.SERIAL else []
     if kind in _DIGIT_KINDS:
