@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from pipeline.evaluate.fields import score_document, summarize
 from schemas.fields import DocType, ExtractedField, Extraction
-from sohoa.commands.eval_fields import eval_fields
+from sohoa.commands.eval_fields import NAME_FIELDS, eval_fields
 from sohoa.samples import generate_corpus
 
 
@@ -50,6 +50,9 @@ def test_every_field_counts_its_unflagged_wrong_values_and_its_flagged_right_one
     assert summary.per_field_unflagged_wrong == {"full_name": 1}
     assert summary.per_field_flagged_right == {"full_name": 1}
     assert summary.unflagged_wrong_ids == 0
+    names = summary.group(NAME_FIELDS)
+    assert (names.correct, names.total, names.unflagged_wrong, names.flagged_right) == (1, 3, 1, 1)
+    assert summary.group(frozenset({"id_number"})).correct == 3
 
 
 @pytest.mark.ocr
@@ -61,4 +64,5 @@ def test_degraded_corpus_meets_accuracy_bar(tmp_path: Path) -> None:
     app.command()(eval_fields)
     result = CliRunner().invoke(app, [str(tmp_path), "--min-accuracy", "0.97"])
     assert "wrong ID numbers not flagged: 0" in result.output, result.output
+    assert "Tên / names: đúng / right" in result.output  # the names line (issue #18)
     assert result.exit_code == 0, result.output

@@ -67,6 +67,26 @@ class AccuracySummary(BaseModel):
     def field_accuracy(self) -> float:
         return self.fields_correct / self.fields_total if self.fields_total else 0.0
 
+    def group(self, fields: frozenset[str]) -> GroupSummary:
+        """The figures of a group of fields (all names, say) taken together."""
+
+        def count(per_field: dict[str, int]) -> int:
+            return sum(n for name, n in per_field.items() if name in fields)
+
+        return GroupSummary(
+            total=count(self.per_field_total),
+            correct=count(self.per_field_correct),
+            unflagged_wrong=count(self.per_field_unflagged_wrong),
+            flagged_right=count(self.per_field_flagged_right),
+        )
+
+
+class GroupSummary(BaseModel):
+    total: int
+    correct: int
+    unflagged_wrong: int  # wrong while the document was not sent to review
+    flagged_right: int  # right, yet named by a review reason
+
 
 def score_document(
     name: str,

@@ -21,12 +21,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pipeline.evaluate.fields import ID_FIELDS, DocumentScore, score_document, summarize
+from pipeline.extract.registry import all_rules
+from pipeline.extract.spec import Kind
 from pipeline.runner import run_document
 from schemas.fields import Extraction
 from schemas.settings import Settings
 from schemas.vietnamese import mask_id_number
 
 log = logging.getLogger(__name__)
+# Every field read as a person's name, in any document type: the names line of the report.
+NAME_FIELDS = frozenset(
+    spec.name for rules in all_rules() for spec in rules.fields if spec.kind is Kind.NAME
+)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
 
 
@@ -178,6 +184,15 @@ def eval_fields(
             f"Viết tay / handwritten values: đúng / right {summary.handwritten_right} · sai nhưng "
             f"được gắn cờ / wrong but flagged {summary.handwritten_flagged} · sai không cờ / "
             f"wrong unflagged {summary.handwritten_unflagged}",
+            soft_wrap=True,
+        )
+    names = summary.group(NAME_FIELDS)
+    if names.total:
+        console.print(
+            f"[bold]Tên / names: đúng / right {names.correct}/{names.total} = "
+            f"{100 * names.correct / names.total:.2f}% · sai không cờ / wrong unflagged "
+            f"{names.unflagged_wrong} · đúng bị cờ / right flagged {names.flagged_right} = "
+            f"{100 * names.flagged_right / max(1, names.correct):.1f}% of right[/]",
             soft_wrap=True,
         )
     unflagged = sum(summary.per_field_unflagged_wrong.values())
