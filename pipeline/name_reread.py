@@ -49,7 +49,14 @@ def _second_reading(value: str, page: np.ndarray, box: Box) -> str | None:
     if reader is None:
         return None
     crop = _crop(page, box, max(4, box.height // 4), max(2, box.height // 8))
-    return second_opinion(value, reader.read(crop))
+    if crop.size == 0:
+        return None
+    try:
+        reading = reader.read(crop)
+    except Exception as error:  # onnxruntime raises its own Exception subclasses: never fatal
+        log.warning("Bộ đọc tên thứ hai lỗi / second name reader failed: %s", error)
+        return None
+    return second_opinion(value, reading)
 
 
 def reread_doubted_names(

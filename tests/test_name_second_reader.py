@@ -136,3 +136,21 @@ def test_when_both_readers_agree_the_name_leaves_review(
     )
     assert out.fields["full_name"].value == "NGUYỄN THÙY NHUNG"
     assert out.review_reasons == [] and not out.needs_review
+
+
+def test_a_failing_second_reader_leaves_the_name_as_read_and_in_review(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box = _page_with("NGUYỄN THÙY NHUNG", tmp_path / "page.png")
+    _tesseract_proposes_nothing_else(monkeypatch)
+
+    class Broken:
+        def read(self, gray: np.ndarray) -> str:
+            raise RuntimeError("[ONNXRuntimeError] : 2 : INVALID_ARGUMENT")
+
+    monkeypatch.setattr(aster, "shared_reader", lambda: Broken())
+    out = name_reread.reread_doubted_names(
+        _doubted(tmp_path / "page.png", box), {1: tmp_path / "page.png"}, tmp_path, OcrSettings()
+    )
+    assert out.fields["full_name"].value == "NGUYÊN THÙY NHUNG"
+    assert out.review_reasons == ["full_name:name_uncertain"]
