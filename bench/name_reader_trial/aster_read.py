@@ -34,7 +34,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
-import onnxruntime as ort  # type: ignore[import-not-found]  # only in the trial venv
+import onnxruntime as ort  # installed with sohoa since asterocr was adopted
 from PIL import Image, ImageOps
 
 TARGET_H = 32
