@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import text
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schemas.settings import Settings
 from sohoa.api import (
@@ -44,8 +46,6 @@ Other systems send their service account's key (`X-API-Key: sohoa_…`, or as th
 Errors are `{code, message, message_en, detail}`; `message` is Vietnamese.
 """
 
-
-Next = Callable[[Request], Awaitable[Response]]
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -53,20 +53,38 @@ SECURITY_HEADERS = {
 }
 
 
-def install_security_headers(app: FastAPI) -> None:
+class SecurityHeaders:
     """Every response: no sniffing, no framing, no referrer; an API answer (citizen data) is
-    never stored by a browser or a proxy unless its route says otherwise."""
+    never stored by a browser or a proxy unless its route says otherwise.
 
-    @app.middleware("http")
-    async def _headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.url.path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    A plain ASGI middleware that only adds headers to the response's start message:
+    ``@app.middleware("http")`` (Starlette's ``BaseHTTPMiddleware``) re-wraps every request and
+    response in streams and tasks, a noticeable share of a search's CPU (docs/benchmarks.md).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = str(scope["path"]).startswith("/api/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if api:
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def install_security_headers(app: FastAPI) -> None:
+    app.add_middleware(SecurityHeaders)
 
 
 def create_app(
