@@ -133,8 +133,8 @@ def current_staff(request: Request, context: Context, bearer: Bearer, api_key: A
     else:
         raise NotAuthenticated()
     username, issued = read_claims(context.settings.api.token_keys, token)
-    with context.index.session() as session:
-        staff = get_active(session, username, issued)
+    with context.index.connection() as connection:
+        staff = get_active(connection, username, issued)
     if staff is None:
         raise NotAuthenticated("account disabled, removed or logged out")
     unsafe = from_cookie and request.method not in SAFE_METHODS
