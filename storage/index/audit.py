@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from schemas.vietnamese import mask_id_number
@@ -77,6 +77,10 @@ def mask_ids_in(text: str) -> str:
     return _ID_LIKE.sub(lambda match: mask_id_number(re.sub(r"\D", "", match.group())), text)
 
 
+# Core: half the CPU of an ORM add + flush (docs/benchmarks.md, "request cost").
+_INSERT_AUDIT = insert(AuditRecord.metadata.tables[AuditRecord.__tablename__])
+
+
 def write_audit(
     session: Session,
     *,
@@ -87,20 +91,25 @@ def write_audit(
     citizen_id: str | None = None,
     dossier_code: str = "",
     detail: str = "",
-) -> AuditRecord:
-    """Append one record in the caller's transaction (so it commits with what it audits)."""
-    record = AuditRecord(
-        username=username,
-        action=action,
-        query=mask_ids_in(query)[:2000],
-        citizen_hash=citizen_hash(secret, citizen_id),
-        dossier_code=dossier_code,
-        detail=mask_ids_in(detail)[:2000],
-        at=datetime.now(),
-    )
-    session.add(record)
+) -> None:
+    """Append one record in the caller's transaction (so it commits with what it audits).
+
+    What the session holds pending is flushed first, as adding the record as an ORM object
+    did; the record itself is one Core INSERT (every search writes one: no ORM bookkeeping).
+    """
     session.flush()
-    return record
+    session.connection().execute(
+        _INSERT_AUDIT,
+        {
+            "username": username,
+            "action": action,
+            "query": mask_ids_in(query)[:2000],
+            "citizen_hash": citizen_hash(secret, citizen_id),
+            "dossier_code": dossier_code,
+            "detail": mask_ids_in(detail)[:2000],
+            "at": datetime.now(),
+        },
+    )
 
 
 def _audit_query(
