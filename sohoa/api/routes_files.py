@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from schemas.errors import NotFound
 from sohoa.api.deps import Context, CurrentStaff
@@ -32,11 +33,18 @@ _ERRORS: dict[int | str, dict[str, str]] = {
 }
 
 
-def _visible_result(context: Context, staff: Staff, result_id: int) -> tuple[Result, Scan]:
+def _visible_result(
+    context: Context, staff: Staff, result_id: int, audit: str | None = None
+) -> tuple[Result, Scan]:
+    """The result and its scan if ``staff`` may see them; a 404 otherwise (a refusal audited).
+    ``audit``: the action to record when it is shown, in the same transaction as the read
+    (one commit per request rather than two)."""
     with context.index.session() as session:
         result = session.get(Result, result_id)
         scan = session.get(Scan, result.scan_id) if result is not None else None
         visible = result is not None and is_visible(session, result, scope_of(staff))
+        if audit is not None and visible and result is not None and scan is not None:
+            _write_view(context, session, staff, result, audit)
     if result is None or scan is None:
         raise NotFound(f"kết quả {result_id}")
     if not visible:
@@ -49,14 +57,20 @@ def _visible_result(context: Context, staff: Staff, result_id: int) -> tuple[Res
 
 def _audit_view(context: Context, staff: Staff, result: Result, action: str) -> None:
     with context.index.session() as session:
-        write_audit(
-            session,
-            secret=context.settings.api.secret_key,
-            username=staff.username,
-            action=action,
-            query=f"result={result.id}",
-            citizen_id=result.owner_id_number,
-        )
+        _write_view(context, session, staff, result, action)
+
+
+def _write_view(
+    context: Context, session: Session, staff: Staff, result: Result, action: str
+) -> None:
+    write_audit(
+        session,
+        secret=context.settings.api.secret_key,
+        username=staff.username,
+        action=action,
+        query=f"result={result.id}",
+        citizen_id=result.owner_id_number,
+    )
 
 
 @router.get(
@@ -66,8 +80,7 @@ def _audit_view(context: Context, staff: Staff, result: Result, action: str) -> 
 )
 def original(result_id: int, context: Context, staff: CurrentStaff) -> Response:
     """View the original scan (redirect to a presigned URL, or the file itself)."""
-    result, scan = _visible_result(context, staff, result_id)
-    _audit_view(context, staff, result, AuditAction.VIEW_ORIGINAL)
+    _, scan = _visible_result(context, staff, result_id, AuditAction.VIEW_ORIGINAL)
     return _serve(context, scan.original_key, scan.filename or "original")
 
 
@@ -91,8 +104,7 @@ def searchable_pdf(result_id: int, context: Context, staff: CurrentStaff) -> Res
 def export(result_id: int, context: Context, staff: CurrentStaff) -> ResultExport:
     """The digitized-result record: metadata, fields with confidences, QR/print disagreements,
     and the links to the original and the searchable PDF (audited as an export)."""
-    result, scan = _visible_result(context, staff, result_id)
-    _audit_view(context, staff, result, AuditAction.EXPORT)
+    result, scan = _visible_result(context, staff, result_id, AuditAction.EXPORT)
     return export_result(result, scan, context.store)
 
 
