@@ -35,6 +35,7 @@ BENCHMARKS: dict[str, str] = {
     "realscans": "bench.real_scans",
     "burst": "bench.burst",
     "load": "bench.load",
+    "request_cost": "bench.request_cost",
 }
 # What --quick means for a benchmark without a --quick option of its own.
 QUICK_ARGS: dict[str, list[str]] = {"bench.reocr_500": ["--count", "40"]}
