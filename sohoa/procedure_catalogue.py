@@ -6,6 +6,9 @@ reception desk always agree on which version they use.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -15,6 +18,7 @@ from schemas.reporting import GroupBy
 from sohoa.catalogue_files import default_catalogue, read_catalogue_bytes
 from storage.index.catalogue import (
     CatalogueImport,
+    CatalogueVersion,
     StoredCatalogue,
     import_catalogue,
     latest_version,
@@ -25,7 +29,22 @@ SHIPPED_VERSION = 0
 """The version number of the catalogue sohoa ships with (no import yet)."""
 
 
+CACHED_VERSIONS = 4
+"""How many parsed catalogue versions a process keeps (one is in use; a few cover tests and
+several databases in one process)."""
+
+_parsed: OrderedDict[tuple[str, int, str], Catalogue] = OrderedDict()
+_parsed_lock = threading.Lock()
+
+
 def catalogue_in_use(session: Session) -> StoredCatalogue:
+    """The newest version, read from the index only when this process has not parsed it yet.
+
+    Every call asks the index which version is newest (one short query), so an import made by
+    this process or by any other one on the same database is used from the next call on; the
+    parsed content is kept per process by database, version number and content digest. The
+    catalogue returned is shared between requests: read it, never change it in place.
+    """
     latest = latest_version(session)
     if latest is None:
         return StoredCatalogue(
@@ -33,9 +52,37 @@ def catalogue_in_use(session: Session) -> StoredCatalogue:
             imported_at=None,
             imported_by="sohoa",
             source="sohoa/data/catalogue.json",
-            catalogue=default_catalogue(),
+            catalogue=_shipped_catalogue(),
         )
-    return stored_catalogue(session, latest)
+    return StoredCatalogue(
+        version=latest.id,
+        imported_at=latest.imported_at,
+        imported_by=latest.imported_by,
+        source=latest.source,
+        catalogue=_parsed_catalogue(session, latest),
+    )
+
+
+@cache
+def _shipped_catalogue() -> Catalogue:
+    return default_catalogue()
+
+
+def _parsed_catalogue(session: Session, version: CatalogueVersion) -> Catalogue:
+    # The digest as well as the number: a version number can come back with other content
+    # (an import rolled back, then another one; a database recreated under the same URL).
+    key = (session.get_bind().engine.url.render_as_string(), version.id, version.digest)
+    with _parsed_lock:
+        found = _parsed.get(key)
+        if found is not None:
+            _parsed.move_to_end(key)
+            return found
+    parsed = stored_catalogue(session, version).catalogue
+    with _parsed_lock:
+        _parsed[key] = parsed
+        while len(_parsed) > CACHED_VERSIONS:
+            _parsed.popitem(last=False)
+    return parsed
 
 
 def import_catalogue_file(

@@ -100,7 +100,10 @@ def digest_of(catalogue: Catalogue) -> str:
 
 
 def latest_version(session: Session) -> CatalogueVersion | None:
-    return session.scalars(select(CatalogueVersion).order_by(CatalogueVersion.id.desc())).first()
+    """The newest version's row (one short indexed query: callers run it on every request)."""
+    return session.scalars(
+        select(CatalogueVersion).order_by(CatalogueVersion.id.desc()).limit(1)
+    ).first()
 
 
 def stored_catalogue(session: Session, version: CatalogueVersion) -> StoredCatalogue:
