@@ -20,9 +20,10 @@ from storage.index.catalogue import (
     CatalogueImport,
     CatalogueVersion,
     StoredCatalogue,
+    as_stored,
     import_catalogue,
     latest_version,
-    stored_catalogue,
+    version_catalogue,
 )
 
 SHIPPED_VERSION = 0
@@ -54,13 +55,7 @@ def catalogue_in_use(session: Session) -> StoredCatalogue:
             source="sohoa/data/catalogue.json",
             catalogue=_shipped_catalogue(),
         )
-    return StoredCatalogue(
-        version=latest.id,
-        imported_at=latest.imported_at,
-        imported_by=latest.imported_by,
-        source=latest.source,
-        catalogue=_parsed_catalogue(session, latest),
-    )
+    return as_stored(latest, _parsed_catalogue(session, latest))
 
 
 @cache
@@ -77,7 +72,7 @@ def _parsed_catalogue(session: Session, version: CatalogueVersion) -> Catalogue:
         if found is not None:
             _parsed.move_to_end(key)
             return found
-    parsed = stored_catalogue(session, version).catalogue
+    parsed = version_catalogue(session, version)
     with _parsed_lock:
         _parsed[key] = parsed
         while len(_parsed) > CACHED_VERSIONS:

@@ -107,6 +107,22 @@ def latest_version(session: Session) -> CatalogueVersion | None:
 
 
 def stored_catalogue(session: Session, version: CatalogueVersion) -> StoredCatalogue:
+    return as_stored(version, version_catalogue(session, version))
+
+
+def as_stored(version: CatalogueVersion, catalogue: Catalogue) -> StoredCatalogue:
+    """``catalogue`` with the facts of the version it is."""
+    return StoredCatalogue(
+        version=version.id,
+        imported_at=version.imported_at,
+        imported_by=version.imported_by,
+        source=version.source,
+        catalogue=catalogue,
+    )
+
+
+def version_catalogue(session: Session, version: CatalogueVersion) -> Catalogue:
+    """The procedures and units stored as ``version``."""
     procedures = session.scalars(
         select(CatalogueProcedure)
         .where(CatalogueProcedure.version_id == version.id)
@@ -117,7 +133,7 @@ def stored_catalogue(session: Session, version: CatalogueVersion) -> StoredCatal
         .where(CatalogueUnit.version_id == version.id)
         .order_by(CatalogueUnit.id)
     )
-    catalogue = Catalogue(
+    return Catalogue(
         procedures=[
             Procedure(
                 code=row.code,
@@ -132,13 +148,6 @@ def stored_catalogue(session: Session, version: CatalogueVersion) -> StoredCatal
             for row in procedures
         ],
         units=[UnitName(code=row.code, name=row.name) for row in units],
-    )
-    return StoredCatalogue(
-        version=version.id,
-        imported_at=version.imported_at,
-        imported_by=version.imported_by,
-        source=version.source,
-        catalogue=catalogue,
     )
 
 
